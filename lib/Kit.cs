@@ -1,0 +1,60 @@
+using Microsoft.Data.Analysis;
+using Tutorials.Environment;
+using TorchSharp;
+
+namespace Tutorials;
+
+/// <summary>
+/// The one call every notebook makes in its first cell. It puts the environment right (TorchSharp's native
+/// library on older hosts, Plotly.NET inside the kernel), registers how tables render, seeds the random number
+/// generators and says in one line what it did.
+/// </summary>
+public static class Kit
+{
+    static TorchSharpNativeFix.Outcome? _fix;
+
+    /// <summary>Prepares the process; safe to call more than once. Returns a one-line status.</summary>
+    public static string Setup(long seed = 0)
+    {
+        var fix = EnsureNativeFix();
+        FSharpCoreRedirect.Install();
+        Display.RegisterFormatters();
+        Seed(seed);
+        var status = $"Tutorials kit ready · mode {Mode.Current.ToString().ToLowerInvariant()} · device {Devices.Default.type} · " +
+                     $"{torch.get_num_threads()} CPU threads · seed {seed}" + (fix.Needed && fix.Patched.Count > 0 ? $"\n{fix.Message}" : "");
+        Console.WriteLine(status);
+        return status;
+    }
+
+    /// <summary>Applies <see cref="TorchSharpNativeFix"/> before anything touches libtorch.</summary>
+    public static TorchSharpNativeFix.Outcome EnsureNativeFix() => _fix ??= TorchSharpNativeFix.Apply();
+
+    /// <summary>Seeds TorchSharp's generator so that CPU runs repeat exactly.</summary>
+    public static void Seed(long seed)
+    {
+        EnsureNativeFix();
+        torch.manual_seed(seed);
+    }
+
+    /// <summary>Versions and capabilities of this machine, as a table.</summary>
+    public static DataFrame EnvironmentReport()
+    {
+        EnsureNativeFix();
+        var rows = new List<(string, string)>
+        {
+            (".NET runtime", System.Environment.Version.ToString()),
+            ("OS", System.Runtime.InteropServices.RuntimeInformation.OSDescription),
+            ("TorchSharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
+            ("libtorch", Versions.LibTorch),
+            ("CPU cores (logical)", System.Environment.ProcessorCount.ToString()),
+            ("torch CPU threads", torch.get_num_threads().ToString()),
+            ("CUDA available", Devices.CudaAvailable ? $"yes ({torch.cuda.device_count()} device(s))" : "no (CPU backend package TorchSharp-cpu)"),
+            ("device used", Devices.Default.type.ToString()),
+            ("run mode", Mode.Current.ToString()),
+            ("TorchSharp native fix", EnsureNativeFix().Message),
+        };
+        return new DataFrame(
+            new StringDataFrameColumn("item", rows.Select(r => r.Item1)),
+            new StringDataFrameColumn("value", rows.Select(r => r.Item2)));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive.PackageManagement;
+
+namespace Tutorials.Runner;
+
+/// <summary>The outcome of one notebook, written by the child process for the parent.</summary>
+public sealed record NotebookOutcome(
+    string Notebook, string Status, double Seconds, int Cells, int? FailedCell, string? Error,
+    Dictionary<string, double> Results);
+
+/// <summary>
+/// Runs one notebook top to bottom in a fresh in-process C# kernel (Microsoft.DotNet.Interactive), the way
+/// Polyglot Notebooks would: cell by cell, stopping at the first failing cell. Outputs are kept in the document.
+/// </summary>
+static class ChildRun
+{
+    public static async Task<int> RunAsync(string notebookPath, string outDir)
+    {
+        notebookPath = Path.GetFullPath(notebookPath);
+        outDir = Path.GetFullPath(outDir);
+        var name = Path.GetFileNameWithoutExtension(notebookPath);
+        var resultsFile = Path.Combine(outDir, name + ".results.jsonl");
+        File.Delete(resultsFile);
+        System.Environment.SetEnvironmentVariable("TUTORIALS_RESULTS_FILE", resultsFile);
+        // Relative paths in a notebook (#r "../lib/...", data files) are relative to the notebook, as in VS Code.
+        Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
+
+        var kernelInfos = new KernelInfoCollection { new("csharp", languageName: "C#", aliases: ["c#", "C#"]) };
+        kernelInfos.DefaultKernelName = "csharp";
+        var document = Notebook.Parse(await File.ReadAllTextAsync(notebookPath), kernelInfos);
+
+        using var kernel = new CompositeKernel { CreateCSharpKernel() };
+        kernel.DefaultKernelName = "csharp";
+        Formatter.DefaultMimeType = HtmlFormatter.MimeType;
+
+        var codeCells = document.Elements.Where(IsCode).ToList();
+        var watch = Stopwatch.StartNew();
+        int? failed = null;
+        string? error = null;
+        for (int i = 0; i < codeCells.Count; i++)
+        {
+            var cell = codeCells[i];
+            cell.Outputs.Clear();
+            var cellWatch = Stopwatch.StartNew();
+            Console.WriteLine($"PROGRESS {i + 1}/{codeCells.Count} {FirstLine(cell.Contents)}");
+            var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"));
+            foreach (var e in result.Events)
+            {
+                switch (e)
+                {
+                    case StandardOutputValueProduced o: cell.Outputs.Add(new TextElement(Text(o), "stdout")); Console.Write(Indent(Text(o))); break;
+                    case StandardErrorValueProduced o: cell.Outputs.Add(new TextElement(Text(o), "stderr")); Console.Write(Indent(Text(o))); break;
+                    case ReturnValueProduced o: cell.Outputs.Add(ReturnValue(Data(o), i + 1)); break;
+                    case DisplayedValueProduced o: cell.Outputs.Add(new DisplayElement(Data(o))); break;
+                    case DisplayedValueUpdated o: ReplaceDisplay(cell, o); break;
+                    case CommandFailed f:
+                        failed = i + 1;
+                        error = f.Message;
+                        cell.Outputs.Add(new ErrorElement("Error", f.Message));
+                        break;
+                }
+            }
+            if (cell.Metadata is not null) cell.Metadata["kit_seconds"] = Math.Round(cellWatch.Elapsed.TotalSeconds, 2);
+            if (failed is not null) break;
+        }
+        watch.Stop();
+
+        var executedPath = Path.Combine(outDir, name + ".ipynb");
+        await WriteAtomicAsync(executedPath, document.ToJupyterJson());
+        var outcome = new NotebookOutcome(
+            Path.GetFileName(notebookPath), failed is null ? "passed" : "failed", Math.Round(watch.Elapsed.TotalSeconds, 1),
+            codeCells.Count, failed, error, ResultsFile.Read(resultsFile));
+        await WriteAtomicAsync(Path.Combine(outDir, name + ".outcome.json"), JsonSerializer.Serialize(outcome, Json.Options));
+        return failed is null ? 0 : 2;
+    }
+
+    static Kernel CreateCSharpKernel() =>
+        new CSharpKernel()
+            .UseNugetDirective((k, refs) =>
+            {
+                k.AddAssemblyReferences(refs.SelectMany(r => r.AssemblyPaths));
+                return Task.CompletedTask;
+            })
+            .UseKernelHelpers()
+            .UseValueSharing();
+
+    static ReturnValueElement ReturnValue(Dictionary<string, object> data, int order)
+    {
+        var element = new ReturnValueElement { ExecutionOrder = order };
+        foreach (var (k, v) in data) element.Data[k] = v;
+        return element;
+    }
+
+    static bool IsCode(InteractiveDocumentElement e) =>
+        e.KernelName is "csharp" or "C#" or "c#" && !string.IsNullOrWhiteSpace(e.Contents);
+
+    static Dictionary<string, object> Data(DisplayEvent e) =>
+        e.FormattedValues.ToDictionary(v => v.MimeType, v => (object)v.Value);
+
+    static string Text(DisplayEvent e) =>
+        e.FormattedValues.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value ?? e.Value?.ToString() ?? "";
+
+    // An updating display (training progress) replaces its earlier output instead of adding a new one.
+    static void ReplaceDisplay(InteractiveDocumentElement cell, DisplayedValueUpdated update)
+    {
+        var data = Data(update);
+        var existing = cell.Outputs.OfType<DisplayElement>().LastOrDefault();
+        if (existing is not null) cell.Outputs[cell.Outputs.IndexOf(existing)] = new DisplayElement(data);
+        else cell.Outputs.Add(new DisplayElement(data));
+    }
+
+    static string FirstLine(string code)
+    {
+        var line = code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#r")) ?? code.Trim();
+        return line.Length > 70 ? line[..70] + "…" : line;
+    }
+
+    static string Indent(string s) => string.Join("", s.Split('\n').Select((l, i) => i == 0 || l.Length > 0 ? "    " + l + "\n" : "")).TrimEnd('\n') + "\n";
+
+    public static async Task WriteAtomicAsync(string path, string content)
+    {
+        var temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+}

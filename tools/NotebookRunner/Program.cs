@@ -1,0 +1,1 @@
+await Tutorials.Runner.ChildRun.RunAsync(args[0], args[1]);
