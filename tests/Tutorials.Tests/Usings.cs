@@ -1,0 +1,3 @@
+global using Xunit;
+global using TorchSharp;
+global using static TorchSharp.torch;
