@@ -27,8 +27,11 @@ public static class TorchSharpNativeFix
             return _done = new(false, [], [], "Not a Linux x64 host: TorchSharp's native library loads as shipped.");
         var libstdcxx = FindHostLibStdCxx();
         if (libstdcxx is not null && ElfVersionPatch.ReadDefinedVersions(libstdcxx).Contains(MissingVersion))
-            return _done = new(false, [], [], $"{libstdcxx} provides {MissingVersion}: no fix needed.");
-        return _done = PatchFiles(CandidateFiles(), libstdcxx);
+            _done = new(false, [], [], $"{libstdcxx} provides {MissingVersion}: no fix needed.");
+        else
+            _done = PatchFiles(CandidateFiles(), libstdcxx);
+        KernelPreload.Run();
+        return _done;
     }
 
     /// <summary>Patches the given copies of libLibTorchSharp.so (used by <see cref="Apply"/> and by the tests).</summary>
@@ -63,21 +66,16 @@ public static class TorchSharpNativeFix
         yield return Path.Combine(baseDir, "runtimes", "linux-x64", "native", NativeName);
 
         // Where TorchSharp.dll itself was loaded from (in a kernel: <packages>/torchsharp/<v>/lib/net8.0).
-        var torchSharp = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "TorchSharp")
-                         ?? TryLoad("TorchSharp");
-        if (torchSharp is not null && !string.IsNullOrEmpty(torchSharp.Location))
+        // typeof(...) loads the managed assembly only; torch's static constructor (the native load) has not run.
+        var location = typeof(TorchSharp.torch).Assembly.Location;
+        if (!string.IsNullOrEmpty(location))
         {
-            var dir = Path.GetDirectoryName(torchSharp.Location)!;
+            var dir = Path.GetDirectoryName(location)!;
             yield return Path.Combine(dir, NativeName);
             yield return Path.Combine(dir, "cpu", NativeName);               // the kernel's consolidated copy
             var home = Path.GetFullPath(Path.Combine(dir, "..", ".."));      // <packages>/torchsharp/<version>
             yield return Path.Combine(home, "runtimes", "linux-x64", "native", NativeName);
         }
-    }
-
-    static Assembly? TryLoad(string name)
-    {
-        try { return Assembly.Load(name); } catch { return null; }
     }
 
     /// <summary>The libstdc++ this process uses (from /proc/self/maps), or the system one.</summary>

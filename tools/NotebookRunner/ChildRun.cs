@@ -41,6 +41,13 @@ static class ChildRun
         kernel.DefaultKernelName = "csharp";
         Formatter.DefaultMimeType = HtmlFormatter.MimeType;
 
+        // The kernel captures Console while a cell runs; progress goes to the real stdout, live, for the parent.
+        var live = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        using var echo = kernel.KernelEvents.Subscribe(e =>
+        {
+            if (e is StandardOutputValueProduced or StandardErrorValueProduced) live.Write(Indent(Text((DisplayEvent)e)));
+        });
+
         var codeCells = document.Elements.Where(IsCode).ToList();
         var watch = Stopwatch.StartNew();
         int? failed = null;
@@ -50,14 +57,14 @@ static class ChildRun
             var cell = codeCells[i];
             cell.Outputs.Clear();
             var cellWatch = Stopwatch.StartNew();
-            Console.WriteLine($"PROGRESS {i + 1}/{codeCells.Count} {FirstLine(cell.Contents)}");
+            live.WriteLine($"PROGRESS {i + 1}/{codeCells.Count} {FirstLine(cell.Contents)}");
             var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"));
             foreach (var e in result.Events)
             {
                 switch (e)
                 {
-                    case StandardOutputValueProduced o: cell.Outputs.Add(new TextElement(Text(o), "stdout")); Console.Write(Indent(Text(o))); break;
-                    case StandardErrorValueProduced o: cell.Outputs.Add(new TextElement(Text(o), "stderr")); Console.Write(Indent(Text(o))); break;
+                    case StandardOutputValueProduced o: cell.Outputs.Add(new TextElement(Text(o), "stdout")); break;
+                    case StandardErrorValueProduced o: cell.Outputs.Add(new TextElement(Text(o), "stderr")); break;
                     case ReturnValueProduced o: cell.Outputs.Add(ReturnValue(Data(o), i + 1)); break;
                     case DisplayedValueProduced o: cell.Outputs.Add(new DisplayElement(Data(o))); break;
                     case DisplayedValueUpdated o: ReplaceDisplay(cell, o); break;

@@ -1,1 +1,9 @@
-await Tutorials.Runner.ChildRun.RunAsync(args[0], args[1]);
+// The kit's notebook runner: executes notebooks headlessly, each in a fresh process and a fresh in-process
+// .NET Interactive C# kernel, and writes executed notebooks, offline HTML and summary.json.
+//
+//   dotnet run --project tools/NotebookRunner -c Release -- [notebook.ipynb ...] [--out DIR]
+//
+// TUTORIALS_MODE=smoke|full (default full) is passed through to the notebooks.
+using Tutorials.Runner;
+
+return await Cli.MainAsync(args);

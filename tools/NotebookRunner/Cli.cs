@@ -1,0 +1,64 @@
+namespace Tutorials.Runner;
+
+/// <summary>Command-line entry: the parent (many notebooks) or a child (one notebook, internal).</summary>
+static class Cli
+{
+    public static async Task<int> MainAsync(string[] args)
+    {
+        try
+        {
+            var options = Options.Parse(args);
+            if (options.Help) { Console.WriteLine(Options.Usage); return 0; }
+            if (options.Child is not null) return await ChildRun.RunAsync(options.Child, options.OutDir!);
+            return await ParentRun.RunAsync(options);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}\n\n{Options.Usage}");
+            return 64;
+        }
+    }
+}
+
+sealed class UsageException(string message) : Exception(message);
+
+sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? Child, bool Help, string Mode)
+{
+    public const string Usage = """
+        Runs the kit's notebooks headlessly, each top to bottom in a fresh kernel.
+
+        usage: NotebookRunner [notebook.ipynb | name ...] [--out DIR]
+          notebook   paths, or names such as 00 or 01-feature-concatenation (default: every notebooks/*.ipynb)
+          --out DIR  where executed notebooks, HTML and summary.json go (default: artifacts/notebooks)
+        environment:
+          TUTORIALS_MODE  smoke (minutes in total, for tests and pre-flight) or full (the real run; default)
+        exit code: 0 all passed, 1 a notebook failed, 64 bad usage
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var notebooks = new List<string>();
+        string? outDir = null, child = null;
+        bool help = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help": help = true; break;
+                case "--out": outDir = Next(args, ref i, "--out"); break;
+                case "--child": child = Next(args, ref i, "--child"); break;
+                case var a when a.StartsWith('-'): throw new UsageException($"unknown option {a}");
+                default: notebooks.Add(args[i]); break;
+            }
+        }
+        var mode = (System.Environment.GetEnvironmentVariable("TUTORIALS_MODE") ?? "").Trim().ToLowerInvariant();
+        if (mode is "") mode = "full";
+        if (mode is not ("smoke" or "full"))
+            throw new UsageException($"TUTORIALS_MODE is '{mode}', expected 'smoke' or 'full' (unset means full)");
+        if (child is not null && outDir is null) throw new UsageException("--child needs --out");
+        return new Options(notebooks, outDir, child, help, mode);
+    }
+
+    static string Next(string[] args, ref int i, string name) =>
+        ++i < args.Length ? args[i] : throw new UsageException($"{name} needs a value");
+}

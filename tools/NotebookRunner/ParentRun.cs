@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Tutorials.Runner;
+
+/// <summary>
+/// Runs each notebook in its own child process (a fresh kernel: no state, assemblies or native memory carried
+/// over), relays its progress, renders HTML, and writes summary.json plus a table at the end.
+/// </summary>
+static class ParentRun
+{
+    public static async Task<int> RunAsync(Options options)
+    {
+        var root = RepoRoot.Find();
+        var notebooks = ResolveNotebooks(options.Notebooks, root);
+        var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(root, "artifacts", "notebooks"));
+        Directory.CreateDirectory(outDir);
+
+        Console.WriteLine($"Running {notebooks.Count} notebook(s) in {options.Mode} mode → {outDir}");
+        var outcomes = new List<SummaryEntry>();
+        var total = Stopwatch.StartNew();
+        for (int i = 0; i < notebooks.Count; i++)
+        {
+            var nb = notebooks[i];
+            Console.WriteLine($"\n[{i + 1}/{notebooks.Count}] {Path.GetFileName(nb)}");
+            var outcome = await RunChildAsync(nb, outDir);
+            var name = Path.GetFileNameWithoutExtension(nb);
+            var executed = Path.Combine(outDir, name + ".ipynb");
+            string? html = null;
+            if (File.Exists(executed))
+            {
+                html = Path.Combine(outDir, name + ".html");
+                await ChildRun.WriteAtomicAsync(html, HtmlRenderer.Render(await File.ReadAllTextAsync(executed), name));
+            }
+            outcomes.Add(new SummaryEntry(outcome.Notebook, outcome.Status, outcome.Seconds, outcome.Cells, outcome.FailedCell,
+                outcome.Error, outcome.Results, File.Exists(executed) ? Path.GetFileName(executed) : null,
+                html is null ? null : Path.GetFileName(html)));
+            Console.WriteLine(outcome.Status == "passed"
+                ? $"    ✓ passed in {outcome.Seconds:0.0} s"
+                : $"    ✗ {outcome.Status} at cell {outcome.FailedCell?.ToString() ?? "?"}: {FirstLines(outcome.Error, 6)}");
+        }
+        total.Stop();
+
+        var summary = new Summary(options.Mode, DateTime.UtcNow.ToString("o"), Math.Round(total.Elapsed.TotalSeconds, 1), outcomes);
+        await ChildRun.WriteAtomicAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, Json.Options));
+        PrintTable(summary);
+
+        var failed = outcomes.Where(o => o.Status != "passed").ToList();
+        foreach (var f in failed)
+            Console.Error.WriteLine($"FAILED {f.Notebook}, cell {f.FailedCell?.ToString() ?? "?"}: {FirstLines(f.Error, 12)}");
+        return failed.Count == 0 ? 0 : 1;
+    }
+
+    static async Task<NotebookOutcome> RunChildAsync(string notebook, string outDir)
+    {
+        var name = Path.GetFileNameWithoutExtension(notebook);
+        var outcomePath = Path.Combine(outDir, name + ".outcome.json");
+        File.Delete(outcomePath);
+        var psi = ChildStartInfo(notebook, outDir);
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        var stderr = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null)
+        {
+            if (line.StartsWith("PROGRESS ", StringComparison.Ordinal))
+                Console.WriteLine($"  {watch.Elapsed.TotalSeconds,6:0.0}s  cell {line["PROGRESS ".Length..]}");
+            else
+                Console.WriteLine("            " + line);
+        }
+        await process.WaitForExitAsync();
+        if (File.Exists(outcomePath))
+            return JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath), Json.Options)!;
+        // The child died before writing its outcome (a native crash, out of memory, …).
+        return new NotebookOutcome(Path.GetFileName(notebook), "crashed", Math.Round(watch.Elapsed.TotalSeconds, 1), 0, null,
+            $"the kernel process exited with code {process.ExitCode} before finishing. {stderr}", new());
+    }
+
+    static ProcessStartInfo ChildStartInfo(string notebook, string outDir)
+    {
+        var self = typeof(ParentRun).Assembly.Location;
+        var host = System.Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(self);
+        foreach (var a in new[] { "--child", notebook, "--out", outDir }) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    static List<string> ResolveNotebooks(IReadOnlyList<string> given, string root)
+    {
+        var folder = Path.Combine(root, "notebooks");
+        var all = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal).ToList() : [];
+        if (given.Count == 0)
+        {
+            if (all.Count == 0) throw new UsageException($"no notebooks found in {folder}");
+            return all;
+        }
+        var result = new List<string>();
+        foreach (var g in given)
+        {
+            if (File.Exists(g)) { result.Add(Path.GetFullPath(g)); continue; }
+            var matches = all.Where(f => Path.GetFileName(f).StartsWith(g, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matches.Count != 1)
+                throw new UsageException(matches.Count == 0
+                    ? $"no notebook matches '{g}'; available: {string.Join(", ", all.Select(Path.GetFileName))}"
+                    : $"'{g}' matches several notebooks: {string.Join(", ", matches.Select(Path.GetFileName))}");
+            result.Add(matches[0]);
+        }
+        return result;
+    }
+
+    static void PrintTable(Summary s)
+    {
+        Console.WriteLine($"\nSummary ({s.Mode} mode, {s.TotalSeconds:0.0} s)");
+        int w = Math.Max(8, s.Notebooks.Max(n => n.Notebook.Length));
+        Console.WriteLine($"  {"notebook".PadRight(w)}  {"status",-7} {"seconds",8}  key results");
+        foreach (var n in s.Notebooks)
+        {
+            var results = string.Join(", ", n.Results.Select(r => $"{r.Key}={r.Value:G4}"));
+            Console.WriteLine($"  {n.Notebook.PadRight(w)}  {n.Status,-7} {n.Seconds,8:0.0}  {results}");
+        }
+        int passed = s.Notebooks.Count(n => n.Status == "passed");
+        Console.WriteLine($"  {passed} passed, {s.Notebooks.Count - passed} failed");
+    }
+
+    static string FirstLines(string? text, int n) =>
+        text is null ? "" : string.Join("\n      ", text.Split('\n').Take(n));
+}
+
+sealed record SummaryEntry(string Notebook, string Status, double Seconds, int Cells, int? FailedCell, string? Error,
+    Dictionary<string, double> Results, string? Executed, string? Html);
+
+sealed record Summary(string Mode, string FinishedUtc, double TotalSeconds, List<SummaryEntry> Notebooks);
+
+static class RepoRoot
+{
+    /// <summary>The folder holding Tutorials.sln, searched upward from the working directory, then from the runner.</summary>
+    public static string Find()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Tutorials.sln"))) return dir.FullName;
+        throw new UsageException("cannot find the kit's root (the folder with Tutorials.sln); run from inside the repository");
+    }
+}
