@@ -13,8 +13,8 @@ public static class Kit
 {
     static TorchSharpNativeFix.Outcome? _fix;
 
-    /// <summary>Prepares the process; safe to call more than once. Returns a one-line status.</summary>
-    public static string Setup(long seed = 0)
+    /// <summary>Prepares the process; safe to call more than once. Prints a one-line status.</summary>
+    public static void Setup(long seed = 0)
     {
         var fix = EnsureNativeFix();
         FSharpCoreRedirect.Install();
@@ -23,7 +23,6 @@ public static class Kit
         var status = $"Tutorials kit ready · mode {Mode.Current.ToString().ToLowerInvariant()} · device {Devices.Default.type} · " +
                      $"{torch.get_num_threads()} CPU threads · seed {seed}" + (fix.Needed && fix.Patched.Count > 0 ? $"\n{fix.Message}" : "");
         Console.WriteLine(status);
-        return status;
     }
 
     /// <summary>Applies <see cref="TorchSharpNativeFix"/> before anything touches libtorch.</summary>

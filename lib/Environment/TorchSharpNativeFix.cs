@@ -26,13 +26,16 @@ public static class TorchSharpNativeFix
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return _done = new(false, [], [], "Not a Linux x64 host: TorchSharp's native library loads as shipped.");
         var libstdcxx = FindHostLibStdCxx();
-        if (libstdcxx is not null && ElfVersionPatch.ReadDefinedVersions(libstdcxx).Contains(MissingVersion))
+        if (libstdcxx is not null && !IsNeeded(ElfVersionPatch.ReadDefinedVersions(libstdcxx)))
             _done = new(false, [], [], $"{libstdcxx} provides {MissingVersion}: no fix needed.");
         else
             _done = PatchFiles(CandidateFiles(), libstdcxx);
         KernelPreload.Run();
         return _done;
     }
+
+    /// <summary>The fix is needed when the host's libstdc++ does not define <see cref="MissingVersion"/>.</summary>
+    public static bool IsNeeded(IReadOnlySet<string> hostVersions) => !hostVersions.Contains(MissingVersion);
 
     /// <summary>Patches the given copies of libLibTorchSharp.so (used by <see cref="Apply"/> and by the tests).</summary>
     public static Outcome PatchFiles(IEnumerable<string> files, string? hostLibStdCxx = null)

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Tutorials.Tests.Support;
+
+namespace Tutorials.Tests.Runner;
+
+/// <summary>The notebook runner, run as a separate process exactly as the README's command runs it.</summary>
+public sealed class RunnerTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("kit-runner-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // The real notebooks' setup cell, pointed at the library by absolute path (this notebook lives in a temp folder).
+    static string SetupCell => NotebookPins.FirstCodeCell(Path.Combine(Repo.Notebooks, "00-getting-started.ipynb"))
+        .Replace("\"../lib/bin/kit/Tutorials.Lib.dll\"", $"\"{Repo.LibDll}\"");
+
+    [Fact]
+    public void FailingCellGivesNonZeroExitAndNamesNotebookCellAndError()
+    {
+        var nb = NotebookFile.Write(Path.Combine(_dir, "broken.ipynb"),
+            "Console.WriteLine(\"first cell ran\");",
+            "throw new InvalidOperationException(\"boom from the second cell\");",
+            "Console.WriteLine(\"third cell must not run\");");
+        var outDir = Path.Combine(_dir, "out");
+
+        var result = Repo.RunNotebooks("smoke", outDir, nb);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("FAILED broken.ipynb, cell 2", result.Output);
+        Assert.Contains("boom from the second cell", result.Output);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var entry = summary.RootElement.GetProperty("notebooks")[0];
+        Assert.Equal("failed", entry.GetProperty("status").GetString());
+        Assert.Equal(2, entry.GetProperty("failedCell").GetInt32());
+        var executed = File.ReadAllText(Path.Combine(outDir, "broken.ipynb"));
+        Assert.Contains("first cell ran", executed);
+        Assert.DoesNotContain("third cell must not run\\n", executed.Replace("\"Console.WriteLine(\\\"third cell must not run\\\");\"", ""));
+    }
+
+    [Fact]
+    public void GoodNotebookWritesExecutedNotebookOfflineHtmlAndSummary()
+    {
+        var nb = NotebookFile.Write(Path.Combine(_dir, "good.ipynb"),
+            SetupCell,
+            "using Plotly.NET.CSharp;\nChart.Line<int, int, string>(x: new[] { 1, 2, 3 }, y: new[] { 1, 4, 9 })",
+            "Tutorials.Results.Report(\"answer\", 42)");
+        var outDir = Path.Combine(_dir, "out");
+
+        var result = Repo.RunNotebooks("smoke", outDir, nb);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("cell 2/3", result.Output);                    // progress was shown
+        Assert.Contains("1 passed, 0 failed", result.Output);          // the closing table
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.Equal("smoke", summary.RootElement.GetProperty("mode").GetString());
+        var entry = summary.RootElement.GetProperty("notebooks")[0];
+        Assert.Equal("passed", entry.GetProperty("status").GetString());
+        Assert.Equal(42, entry.GetProperty("results").GetProperty("answer").GetDouble());
+        Assert.True(entry.GetProperty("seconds").GetDouble() > 0);
+
+        var executed = File.ReadAllText(Path.Combine(outDir, "good.ipynb"));
+        Assert.Contains("\"outputs\": [", executed);
+        Assert.Contains("answer = 42", executed);
+
+        var html = File.ReadAllText(Path.Combine(outDir, "good.html"));
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("plotly.js v2", html);                         // the library itself is inlined…
+        Assert.DoesNotMatch("<script[^>]+src=\"https?:", html);        // …and nothing is loaded from the network
+    }
+
+    [Fact]
+    public void BadModeIsAUsageError()
+    {
+        var result = Repo.Run("dotnet", [Repo.RunnerDll, "--out", _dir], Repo.Root, new Dictionary<string, string> { ["TUTORIALS_MODE"] = "quick" });
+        Assert.Equal(64, result.ExitCode);
+        Assert.Contains("TUTORIALS_MODE is 'quick', expected 'smoke' or 'full'", result.Output);
+    }
+
+    [Fact]
+    public void UnknownNotebookNameListsTheAvailableOnes()
+    {
+        var result = Repo.RunNotebooks("smoke", _dir, "99-nope");
+        Assert.Equal(64, result.ExitCode);
+        Assert.Contains("no notebook matches '99-nope'", result.Output);
+        Assert.Contains("00-getting-started.ipynb", result.Output);
+    }
+}
