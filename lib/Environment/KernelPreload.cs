@@ -24,7 +24,9 @@ static class KernelPreload
         var packages = Path.GetFullPath(Path.Combine(torchSharpHome, "..", ".."));   // <packages>/torchsharp/<version>
         var libtorch = Path.Combine(packages, "libtorch-cpu-linux-x64", Versions.LibTorch, "runtimes", "linux-x64", "native");
         var libTorchSharp = Path.Combine(torchSharpHome, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        if (!Directory.Exists(libtorch) || !File.Exists(libTorchSharp)) return null; // e.g. the CUDA backend: TorchSharp's own logic applies
+        if (!Directory.Exists(libtorch) || !File.Exists(libTorchSharp)) return null;
+        // With the CUDA backend restored (TorchSharp-cuda-linux), leave the choice to TorchSharp's own loader.
+        if (Directory.GetDirectories(packages, "libtorch-cuda-*-linux-x64").Any(d => Directory.Exists(Path.Combine(d, Versions.LibTorch)))) return null;
 
         foreach (var lib in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
             NativeLibrary.Load(Path.Combine(libtorch, lib));
