@@ -15,11 +15,11 @@ public sealed class SentenceEmbedder : nn.Module<TokenBatch, Tensor>
     readonly BertEncoder encoder;
 
     public BertEncoder Encoder => encoder;
-    public WordPieceTokenizer Tokenizer { get; }
+    public BertTextTokenizer Tokenizer { get; }
     public int Dimension => encoder.Config.HiddenSize;
     public Device Device => encoder.parameters().First().device;
 
-    public SentenceEmbedder(BertEncoder encoder, WordPieceTokenizer tokenizer) : base(nameof(SentenceEmbedder))
+    public SentenceEmbedder(BertEncoder encoder, BertTextTokenizer tokenizer) : base(nameof(SentenceEmbedder))
     {
         this.encoder = encoder;
         Tokenizer = tokenizer;

@@ -27,17 +27,18 @@ public static class MiniLm
         var path = WeightCache.GetOrCreate(cacheName, ConvertTo, out outcome);
         var encoder = new BertEncoder(BertConfig.MiniLmL6);
         encoder.load(path);                 // strict: every parameter name and shape must be in the file
-        encoder.eval();
         if (device is not null) encoder.to(device);
         using var vocab = MiniLmPackage.OpenVocab();
-        return new SentenceEmbedder(encoder, new WordPieceTokenizer(vocab));
+        var embedder = new SentenceEmbedder(encoder, new BertTextTokenizer(vocab));
+        embedder.eval();                    // a new module is in training mode (dropout on); features want eval
+        return embedder;
     }
 
     /// <summary>The vocabulary-backed tokenizer alone (no weights are read).</summary>
-    public static WordPieceTokenizer LoadTokenizer(int maxLength = WordPieceTokenizer.DefaultMaxLength)
+    public static BertTextTokenizer LoadTokenizer(int maxLength = BertTextTokenizer.DefaultMaxLength)
     {
         using var vocab = MiniLmPackage.OpenVocab();
-        return new WordPieceTokenizer(vocab, maxLength);
+        return new BertTextTokenizer(vocab, maxLength);
     }
 
     /// <summary>Reads the ONNX model from the package, names and checks its weights, writes them to <paramref name="path"/>.</summary>

@@ -5,12 +5,13 @@ using static TorchSharp.torch;
 namespace Tutorials.Text;
 
 /// <summary>
-/// BERT's uncased WordPiece tokenizer, as used by all-MiniLM-L6-v2, built on Microsoft.ML.Tokenizers'
-/// <see cref="BertTokenizer"/>: lower-case, strip accents, split punctuation and CJK characters, then split each
-/// word into the longest vocabulary pieces (<c>unaffable</c> → <c>un ##aff ##able</c>). This class adds what a
-/// training loop needs on top: [CLS] … [SEP] framing, truncation, padding and the attention mask, as tensors.
+/// BERT's uncased tokenizer, as used by all-MiniLM-L6-v2: clean and lower-case the text, strip accents, split it
+/// into words and punctuation (<see cref="BertBasicNormalizer"/>, <see cref="BertPunctuationSplitter"/>), then
+/// split each word into the longest vocabulary pieces (<c>unaffable</c> → <c>una ##ffa ##ble</c>) with
+/// Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>. This class adds what a training loop needs on top:
+/// [CLS] … [SEP] framing, truncation, padding and the attention mask, as tensors.
 /// </summary>
-public sealed class WordPieceTokenizer
+public sealed class BertTextTokenizer
 {
     /// <summary>sentence-transformers' max_seq_length for all-MiniLM-L6-v2 (the model has 512 positions).</summary>
     public const int DefaultMaxLength = 256;
@@ -22,18 +23,17 @@ public sealed class WordPieceTokenizer
     public int PadId => tokenizer.PaddingTokenId;
     public int MaxLength { get; }
 
-    public WordPieceTokenizer(Stream vocab, int maxLength = DefaultMaxLength)
+    public BertTextTokenizer(Stream vocab, int maxLength = DefaultMaxLength)
     {
         if (maxLength < 2) throw new ArgumentOutOfRangeException(nameof(maxLength), $"maxLength must leave room for [CLS] and [SEP]; got {maxLength}.");
-        // The options of Hugging Face's bert-base-uncased / all-MiniLM-L6-v2 tokenizer (do_lower_case=True,
-        // strip_accents follows lower-casing, tokenize_chinese_chars=True), spelled out rather than left to defaults.
+        // The library's own basic tokenization differs from the original on whitespace controls and ASCII symbols
+        // (see the two classes), so we plug ours in and use the library for the WordPiece step and the vocabulary.
         tokenizer = BertTokenizer.Create(vocab, new BertOptions
         {
-            LowerCaseBeforeTokenization = true,
-            RemoveNonSpacingMarks = true,
-            ApplyBasicTokenization = true,
-            IndividuallyTokenizeCjk = true,
-            SplitOnSpecialTokens = true,
+            ApplyBasicTokenization = false,
+            LowerCaseBeforeTokenization = false,          // done by BertBasicNormalizer
+            Normalizer = new BertBasicNormalizer(),
+            PreTokenizer = new BertPunctuationSplitter(),
         });
         MaxLength = maxLength;
     }
