@@ -18,7 +18,16 @@ public static class BertCheckpoint
         if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
             return Safetensors.LoadStateDict(path);
         var table = PyTorchUnpickler.UnpickleStateDict(path);
-        return table.Keys.Cast<object>().ToDictionary(k => (string)k, k => (Tensor)table[k]!);
+        var result = new Dictionary<string, Tensor>();
+        foreach (var key in table.Keys)
+        {
+            if (key is not string name || table[key] is not Tensor tensor)
+                throw new InvalidDataException(
+                    $"{path} is not a flat state dict: entry '{key}' holds {table[key]?.GetType().Name ?? "null"}, expected a tensor. " +
+                    "Save model.state_dict() itself (not a training checkpoint that wraps it) with torch.save.");
+            result[name] = tensor;
+        }
+        return result;
     }
 
     /// <summary>Loads a PyTorch state dict or safetensors file into <paramref name="encoder"/>; returns it.</summary>

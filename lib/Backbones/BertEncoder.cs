@@ -17,14 +17,11 @@ public sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor hidden, Tensor additiveMask)
     {
+        // Each block's output feeds the next. The intermediate tensors belong to the caller's dispose scope
+        // (BertEncoder.forward), which frees them after the pass; autograd keeps what backward needs.
         var x = hidden;
-        foreach (var block in layer)
-        {
-            var next = block.call(x, additiveMask);
-            if (!ReferenceEquals(x, hidden)) x.Dispose();           // intermediate activations are not kept
-            x = next;
-        }
-        return ReferenceEquals(x, hidden) ? x.alias() : x;
+        foreach (var block in layer) x = block.call(x, additiveMask);
+        return x;
     }
 }
 
