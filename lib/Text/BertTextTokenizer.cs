@@ -43,7 +43,7 @@ public sealed class BertTextTokenizer
     {
         int max = maxLength ?? MaxLength;
         // Tokenize the whole text, then keep the first max-2 pieces: the same cut Hugging Face makes
-        // (truncation may end inside a word, e.g. after "un ##aff").
+        // (truncation may end inside a word, e.g. after "una ##ffa" of "unaffable").
         var pieces = tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
         var ids = new int[Math.Min(pieces.Count, max - 2) + 2];
         ids[0] = ClsId;
