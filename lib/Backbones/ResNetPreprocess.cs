@@ -22,7 +22,7 @@ namespace Tutorials.Backbones;
 /// subtracts the three channel averages instead (B ≈ 103.1, G ≈ 115.9, R ≈ 123.2).
 /// </para>
 /// </summary>
-public sealed class ResNetPreprocess
+public sealed class ResNetPreprocess : IDisposable
 {
     /// <summary>How the mean is subtracted from inputs that are not 224×224.</summary>
     public enum MeanMode { ResizedMeanImage, ChannelMeans }
@@ -68,6 +68,13 @@ public sealed class ResNetPreprocess
                 $"Expected {height}×{width}×{channels} = {expected} bytes (height-width-channel order), got {pixels.Length}.");
         using var scope = torch.NewDisposeScope();
         return Apply(torch.tensor(pixels, [height, width, channels], ScalarType.Byte)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Frees the mean image's native memory now rather than at garbage collection.</summary>
+    public void Dispose()
+    {
+        meanImageBgr.Dispose();
+        channelMeansBgr.Dispose();
     }
 
     Tensor MeanFor(Tensor bgr)

@@ -16,6 +16,12 @@ namespace Tutorials.Pretrained;
 /// saves the result in TorchSharp's own format in the <see cref="WeightCache"/>; later loads read that file.
 /// The network expects <see cref="LoadPreprocess"/>'s input convention (BGR, 0–255, minus a mean image).
 /// </para>
+/// <para>
+/// Exactness: the CNTK export pads its stride-2 convolution and max pool asymmetrically (e.g. 3 before, 2 after);
+/// <see cref="ResNetBackbone"/> pads symmetrically like torchvision. For even feature-map sides both read the
+/// same pixels, so outputs agree (to float rounding) whenever the input side is a multiple of 32 — 224 included,
+/// the only size the ONNX file accepts. Other sizes run fine here, but have no ONNX reference to match.
+/// </para>
 /// </summary>
 public static class ImageNetResNet
 {
