@@ -27,6 +27,7 @@ public sealed class PretrainedResNetFixture : IDisposable
     public void Dispose()
     {
         Backbone.Dispose();
+        Preprocess.Dispose();
         _onnx?.Dispose();
     }
 }
