@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using static TorchSharp.torch;
+
+namespace Tutorials.Data;
+
+/// <summary>Images (N, 28, 28) as bytes 0–255 and labels (N) as int64 class numbers 0–9.</summary>
+public sealed record FashionMnistSplit(Tensor Images, Tensor Labels) : IDisposable
+{
+    public long Count => Labels.shape[0];
+    public void Dispose() { Images.Dispose(); Labels.Dispose(); }
+}
+
+/// <summary>
+/// Reads Fashion-MNIST (Zalando Research, MIT) in its original IDX format, gzipped or not. The repository ships a
+/// small class-balanced cut in <c>data/fashion-mnist-small/</c> (600 training, 400 test images; see its
+/// PROVENANCE.md); the full set is in the Debian package <c>dataset-fashion-mnist</c> and reads the same way.
+/// </summary>
+public static class FashionMnist
+{
+    public static readonly IReadOnlyList<string> ClassNames =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    const string SmallCutFolder = "data/fashion-mnist-small";
+
+    /// <summary>The small cut's training split (600 images).</summary>
+    public static FashionMnistSplit LoadSmallTrain() => Load(FindSmallCut(), "train");
+
+    /// <summary>The small cut's test split (400 images).</summary>
+    public static FashionMnistSplit LoadSmallTest() => Load(FindSmallCut(), "t10k");
+
+    /// <summary>
+    /// Reads <c>{split}-images-idx3-ubyte[.gz]</c> and <c>{split}-labels-idx1-ubyte[.gz]</c> from <paramref name="folder"/>;
+    /// <paramref name="split"/> is "train" or "t10k", as the original files are named.
+    /// </summary>
+    public static FashionMnistSplit Load(string folder, string split)
+    {
+        var (imageDims, pixels) = ReadIdx(FindFile(folder, $"{split}-images-idx3-ubyte"));
+        var (labelDims, labels) = ReadIdx(FindFile(folder, $"{split}-labels-idx1-ubyte"));
+        if (imageDims.Length != 3 || labelDims.Length != 1 || imageDims[0] != labelDims[0])
+            throw new InvalidDataException(
+                $"Fashion-MNIST '{split}' in {folder}: expected images (N, rows, cols) and N labels, " +
+                $"got images ({string.Join(", ", imageDims)}) and labels ({string.Join(", ", labelDims)}).");
+        var images = tensor(pixels, imageDims.Select(d => (long)d).ToArray(), ScalarType.Byte);
+        var classes = tensor(labels.Select(b => (long)b).ToArray(), [labelDims[0]], ScalarType.Int64);
+        return new FashionMnistSplit(images, classes);
+    }
+
+    /// <summary>
+    /// Reads one IDX file: a 4-byte big-endian magic number (0x08 = unsigned bytes in its third byte, the number of
+    /// dimensions in its fourth), one big-endian int32 per dimension, then the values row by row.
+    /// </summary>
+    public static (int[] Dims, byte[] Values) ReadIdx(string path)
+    {
+        byte[] bytes;
+        using (var file = File.OpenRead(path))
+        using (var stream = path.EndsWith(".gz") ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file)
+        using (var memory = new MemoryStream())
+        {
+            stream.CopyTo(memory);
+            bytes = memory.ToArray();
+        }
+        if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08)
+            throw new InvalidDataException($"{path} is not an IDX file of unsigned bytes (magic number 0x0000080N).");
+        int rank = bytes[3];
+        var dims = new int[rank];
+        for (int i = 0; i < rank; i++) dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
+        int offset = 4 + 4 * rank;
+        long count = dims.Aggregate(1L, (a, d) => a * d);
+        if (bytes.Length - offset != count)
+            throw new InvalidDataException($"{path}: header says {count} values, the file holds {bytes.Length - offset}. It may be truncated.");
+        return (dims, bytes[offset..]);
+    }
+
+    /// <summary>
+    /// Finds <c>data/fashion-mnist-small</c> by walking up from the working directory and from the assembly's
+    /// folder, so notebooks, tests and tools find it wherever they run inside the repository.
+    /// </summary>
+    public static string FindSmallCut()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, SmallCutFolder);
+                if (Directory.Exists(candidate)) return candidate;
+            }
+        throw new DirectoryNotFoundException(
+            $"Could not find {SmallCutFolder}/ above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}. " +
+            "Run from inside the repository, or call FashionMnist.Load(folder, split) with the folder's path.");
+    }
+
+    static string FindFile(string folder, string stem)
+    {
+        foreach (var name in new[] { stem + ".gz", stem })
+            if (File.Exists(Path.Combine(folder, name))) return Path.Combine(folder, name);
+        throw new FileNotFoundException($"Fashion-MNIST file {stem}(.gz) not found in {folder}.", Path.Combine(folder, stem + ".gz"));
+    }
+}
