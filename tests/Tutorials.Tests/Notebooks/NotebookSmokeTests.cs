@@ -1,30 +1,39 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Tutorials.Tests.Support;
 
 namespace Tutorials.Tests.Notebooks;
 
-/// <summary>Runs every notebook once, in smoke mode, through the kit's own runner (one fresh kernel each).</summary>
+/// <summary>
+/// Runs notebooks in smoke mode through the kit's own runner (one fresh kernel process each), each at most once
+/// per test run, on first request. Tests in the "smoke run" collection run one after another, so notebooks never
+/// compete for the CPU cores.
+/// </summary>
 public sealed class SmokeRun
 {
-    public string OutDir { get; } = Directory.CreateTempSubdirectory("kit-smoke-").FullName;
-    public Repo.ProcessResult Result { get; }
-    public Dictionary<string, JsonElement> Entries { get; } = new();
+    readonly ConcurrentDictionary<string, Lazy<(Repo.ProcessResult Result, JsonElement? Entry, string OutDir)>> _runs = new();
 
-    public SmokeRun()
-    {
-        Result = Repo.RunNotebooks("smoke", OutDir);
-        var summaryPath = Path.Combine(OutDir, "summary.json");
-        if (!File.Exists(summaryPath)) return;
-        var summary = JsonDocument.Parse(File.ReadAllText(summaryPath));
-        foreach (var nb in summary.RootElement.GetProperty("notebooks").EnumerateArray())
-            Entries[nb.GetProperty("notebook").GetString()!] = nb;
-    }
+    public (Repo.ProcessResult Result, JsonElement? Entry, string OutDir) Run(string notebook) =>
+        _runs.GetOrAdd(notebook, nb => new Lazy<(Repo.ProcessResult, JsonElement?, string)>(() =>
+        {
+            var outDir = Directory.CreateTempSubdirectory("kit-smoke-").FullName;
+            var result = Repo.RunNotebooks("smoke", outDir, Path.Combine(Repo.Notebooks, nb));
+            var summaryPath = Path.Combine(outDir, "summary.json");
+            JsonElement? entry = File.Exists(summaryPath)
+                ? JsonDocument.Parse(File.ReadAllText(summaryPath)).RootElement.GetProperty("notebooks")[0].Clone()
+                : null;
+            return (result, entry, outDir);
+        })).Value;
 
+    /// <summary>The key results the notebook reported; fails the test with the runner's output if it did not pass.</summary>
     public IReadOnlyDictionary<string, double> ResultsOf(string notebook)
     {
-        Assert.True(Entries.TryGetValue(notebook, out var e), $"{notebook} was not run. Runner output:\n{Result.Output}");
+        var (result, entry, _) = Run(notebook);
+        Assert.True(entry is not null, $"{notebook} produced no summary. Runner output:\n{result.Output}");
+        var e = entry!.Value;
         Assert.True(e.GetProperty("status").GetString() == "passed",
-            $"{notebook} failed at cell {e.GetProperty("failedCell")}: {e.GetProperty("error")}");
+            $"{notebook} failed at cell {e.GetProperty("failedCell")}: {e.GetProperty("error")}\nRunner output:\n{result.Output}");
+        Assert.Equal(0, result.ExitCode);
         return e.GetProperty("results").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
     }
 }
@@ -35,17 +44,15 @@ public class SmokeRunCollection : ICollectionFixture<SmokeRun>;
 [Collection("smoke run")]
 public class NotebookSmokeTests(SmokeRun run)
 {
-    [Fact]
-    public void EveryNotebookRanAndPassed()
+    public static TheoryData<string> AllNotebooks() => NotebookHygieneTests.AllNotebooks();
+
+    [Theory, MemberData(nameof(AllNotebooks))]
+    public void RunsTopToBottomAndReportsKeyResults(string notebook)
     {
-        var all = Directory.GetFiles(Repo.Notebooks, "*.ipynb").Select(Path.GetFileName).ToList();
-        Assert.True(run.Result.ExitCode == 0, run.Result.Output);
-        Assert.Equal(all.OrderBy(x => x), run.Entries.Keys.OrderBy(x => x));
-        foreach (var nb in all)
-        {
-            Assert.NotEmpty(run.ResultsOf(nb!));                        // every notebook states at least one key result
-            Assert.True(File.Exists(Path.Combine(run.OutDir, Path.ChangeExtension(nb!, ".html"))));
-        }
+        Assert.NotEmpty(run.ResultsOf(notebook));                       // every notebook states at least one key result
+        var (_, _, outDir) = run.Run(notebook);
+        Assert.True(File.Exists(Path.Combine(outDir, Path.ChangeExtension(notebook, ".html"))));
+        Assert.True(File.Exists(Path.Combine(outDir, notebook)));
     }
 
     [Fact]
