@@ -24,8 +24,8 @@ public sealed record TrainerOptions
     /// </summary>
     public long Seed { get; init; } = 0;
 
-    /// <summary>The metric that decides the best epoch, e.g. "val_loss" or "val_accuracy"; "train_loss" always exists.</summary>
-    public string Monitor { get; init; } = "val_loss";
+    /// <summary>The metric that decides the best epoch, e.g. "val_accuracy"; null = "val_loss" with validation, else "train_loss".</summary>
+    public string? Monitor { get; init; }
 
     /// <summary>True when a larger <see cref="Monitor"/> value is better (accuracy); false for losses.</summary>
     public bool Maximize { get; init; } = false;
@@ -58,7 +58,7 @@ public sealed record TrainerOptions
         if (Patience is < 1) throw new ArgumentOutOfRangeException(nameof(Patience), $"Expected a patience of at least 1 epoch (or null for none), got {Patience}.");
         if (MaxGradNorm is { } n && !(n > 0)) throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), $"Expected a positive gradient norm limit (or null for none), got {n}.");
         if (MinImprovement < 0) throw new ArgumentOutOfRangeException(nameof(MinImprovement), $"Expected a non-negative improvement threshold, got {MinImprovement}.");
-        if (string.IsNullOrWhiteSpace(Monitor)) throw new ArgumentException("Expected a metric name to monitor, e.g. \"val_loss\", got an empty one.", nameof(Monitor));
+        if (Monitor is not null && string.IsNullOrWhiteSpace(Monitor)) throw new ArgumentException("Expected a metric name to monitor, e.g. \"val_loss\", got an empty one.", nameof(Monitor));
         if (Resume && CheckpointPath is null)
             throw new ArgumentException("Resume is set but CheckpointPath is not: set CheckpointPath to the file to continue from.", nameof(Resume));
     }
