@@ -88,6 +88,7 @@ public static class Checkpoint
         try
         {
             // Check everything before changing anything: a mismatch leaves model and optimizer as they were.
+            weights.CheckFits(model, $"the checkpoint {path}");
             CheckOptimizerMatches(path, helper, metadata);
             if (best is not null) CheckSameLayout(best, weights, path);
             weights.CopyInto(model, $"the checkpoint {path}");

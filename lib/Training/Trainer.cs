@@ -33,7 +33,7 @@ public static class Trainer
         Evaluation.RequireTwoTensors(train.Tensors.ToArray(), "FitClassifier");
         return Fit(model, optimizer, train,
             loss: batch => nn.functional.cross_entropy(model.call(batch[0]), batch[1]),
-            validation, perBatchMetrics: batch => Evaluation.ClassifierMetrics(model, batch, "val_"),
+            validation, perBatchMetrics: validation is null ? null : batch => Evaluation.ClassifierMetrics(model, batch, "val_"),
             options);
     }
 

@@ -42,6 +42,15 @@ public sealed class WeightSnapshot : IDisposable
     /// </summary>
     public void CopyInto(nn.Module model, string source = "the snapshot")
     {
+        CheckFits(model, source);
+        var mine = _entries.ToDictionary(e => e.Name, e => e.Value);
+        using (torch.no_grad())
+            foreach (var (name, t) in model.state_dict()) t.copy_(mine[name]); // copy_ moves CPU → device as needed
+    }
+
+    /// <summary>Throws, naming the first difference, unless names, shapes and element types match <paramref name="model"/> exactly.</summary>
+    public void CheckFits(nn.Module model, string source = "the snapshot")
+    {
         var target = model.state_dict();
         var mine = _entries.ToDictionary(e => e.Name, e => e.Value);
         foreach (var (name, t) in target)
@@ -60,9 +69,6 @@ public sealed class WeightSnapshot : IDisposable
             throw new InvalidDataException(
                 $"{Capitalised(source)} does not match this model: it has \"{extra}\", which the model lacks ({_entries.Count} entries vs the model's {target.Count}). " +
                 "It was saved from a different model; build the same architecture, or start without resuming.");
-
-        using (torch.no_grad())
-            foreach (var (name, t) in target) t.copy_(mine[name]); // copy_ moves CPU → device as needed
     }
 
     /// <summary>Binary layout: count, then per entry name, element type, rank, shape, byte count, raw bytes.</summary>
