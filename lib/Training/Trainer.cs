@@ -88,9 +88,10 @@ public static class Trainer
                     $"resumed from {options.CheckpointPath} after epoch {metadata.CompletedEpochs}"));
             }
 
+            double? lastFiniteLoss = null; // for the divergence message, carried across epochs
             for (int epoch = history.Epochs.Count + 1; epoch <= options.Epochs && !early.ShouldStop; epoch++)
             {
-                var record = RunEpoch(epoch, model, optimizer, train, loss, validate, trainable, device, options);
+                var record = RunEpoch(epoch, model, optimizer, train, loss, validate, trainable, device, options, ref lastFiniteLoss);
                 history.Add(record);
                 bool improved = early.Observe(epoch, record.Get(monitor));
                 if (improved && options.RestoreBest)
@@ -129,7 +130,7 @@ public static class Trainer
     /// <summary>One epoch: train on every batch, then validate. Returns the epoch's record.</summary>
     static EpochRecord RunEpoch(int epoch, nn.Module model, optim.Optimizer optimizer, TensorBatches train,
         Func<Tensor[], Tensor> loss, Func<IReadOnlyDictionary<string, double>>? validate,
-        List<TorchSharp.Modules.Parameter> trainable, Device device, TrainerOptions options)
+        List<TorchSharp.Modules.Parameter> trainable, Device device, TrainerOptions options, ref double? lastFinite)
     {
         var clock = Stopwatch.StartNew();
         // The epoch's randomness (dropout masks, random augmentation) depends on (seed, epoch) only, so a resumed
@@ -139,7 +140,6 @@ public static class Trainer
 
         var order = train.Order(epoch);
         double sum = 0;
-        double? lastFinite = null;
         for (int step = 1; step <= train.Count; step++)
         {
             double value = TrainingStep.Run(model, optimizer, train, order, step, epoch, loss, trainable, device, options.MaxGradNorm, lastFinite);
