@@ -175,6 +175,8 @@ public static class Checkpoint
 
     static byte[] OptimizerBytes(OptimizerHelper optimizer)
     {
+        // Frees any temporary tensors the optimizer creates while saving; nothing here must outlive the call.
+        using var scope = torch.NewDisposeScope();
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
         return stream.ToArray();

@@ -24,6 +24,7 @@ public sealed class WeightSnapshot : IDisposable
     public static WeightSnapshot Capture(nn.Module model)
     {
         var entries = new List<(string, Tensor)>();
+        using var scope = torch.NewDisposeScope(); // frees the intermediate detach()/cpu() tensors
         using (torch.no_grad())
             foreach (var (name, value) in model.state_dict())
             {
@@ -74,6 +75,7 @@ public sealed class WeightSnapshot : IDisposable
     /// <summary>Binary layout: count, then per entry name, element type, rank, shape, byte count, raw bytes.</summary>
     public void Write(BinaryWriter writer)
     {
+        using var scope = torch.NewDisposeScope(); // contiguous() returns a new tensor object, even for a contiguous tensor
         writer.Write(_entries.Count);
         foreach (var (name, t) in _entries)
         {
