@@ -84,6 +84,7 @@ public static class Trainer
                 early.Load(metadata.EarlyStopping);
                 history.ResumedEpochs = metadata.CompletedEpochs;
                 UpdateBest(history, early);
+                history.StoppedEarly = early.ShouldStop && history.Epochs.Count < options.Epochs; // the saved run may have stopped already
                 progress.Report(new TrainingUpdate(null, options.Epochs, history,
                     $"resumed from {options.CheckpointPath} after epoch {metadata.CompletedEpochs}"));
             }
