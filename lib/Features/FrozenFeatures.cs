@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Tutorials.Features;
+
+/// <summary>Features computed once by a frozen extractor, with how long that took.</summary>
+public sealed record CachedFeatures(Tensor Values, TimeSpan Elapsed) : IDisposable
+{
+    /// <summary>Feature size (the second dimension).</summary>
+    public long Size => Values.shape[1];
+    public void Dispose() => Values.Dispose();
+}
+
+/// <summary>
+/// Feature caching, the cheapest trick in transfer learning: a frozen extractor gives the same output for the
+/// same input every time, so run it once over the data set (in eval mode, without autograd) and train the new
+/// head on the stored vectors. Each epoch then costs a few matrix products instead of a full backbone pass.
+/// It only holds while the extractor is frozen and the inputs are not re-augmented every epoch.
+/// </summary>
+public static class FrozenFeatures
+{
+    /// <summary>
+    /// Runs <paramref name="extract"/> over <paramref name="inputs"/> in batches (one dispose scope each) and
+    /// returns the (N, D) features on the CPU. <paramref name="extractor"/> is put in eval mode first.
+    /// </summary>
+    public static CachedFeatures Compute(nn.Module extractor, Func<Tensor, Tensor> extract, Tensor inputs,
+        int batchSize = 64, Device? device = null, IProgress<(long done, long total)>? progress = null)
+    {
+        device ??= Devices.Default;
+        if (inputs.shape.Length == 0 || inputs.shape[0] == 0)
+            throw new ArgumentException($"Expected inputs with at least one row, got shape [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+        var watch = Stopwatch.StartNew();
+        bool wasTraining = extractor.training;
+        extractor.eval();
+        var parts = new List<Tensor>();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            long n = inputs.shape[0];
+            for (long start = 0; start < n; start += batchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                var batch = inputs.narrow(0, start, Math.Min(batchSize, n - start)).to(device);
+                var features = extract(batch);
+                if (features.shape.Length != 2 || features.shape[0] != batch.shape[0])
+                    throw new InvalidOperationException(
+                        $"Expected the extractor to return (batch, features) = ({batch.shape[0]}, D), got [{string.Join(", ", features.shape)}]. " +
+                        "Pool or flatten feature maps inside the extract function.");
+                parts.Add(features.cpu().MoveToOuterDisposeScope());
+                progress?.Report((Math.Min(start + batchSize, n), n));
+            }
+            var all = torch.cat(parts, dim: 0);
+            return new CachedFeatures(all, watch.Elapsed);
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+            if (wasTraining) extractor.train();
+        }
+    }
+}
