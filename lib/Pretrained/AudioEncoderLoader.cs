@@ -13,7 +13,7 @@ public static class AudioEncoderLoader
 {
     public const string RelativePath = "data/pretrained/audio-encoder.dat";
     /// <summary>SHA-256 of the committed weights (data/pretrained/audio-encoder.md records how they were made).</summary>
-    public const string Sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string Sha256 = "db6c02caacd213d475614597141dc4c65630d13d8692db41335d97d010b57725";
     public const string Regenerate = "dotnet run -c Release --project tools/PretrainAudio";
 
     /// <summary>
