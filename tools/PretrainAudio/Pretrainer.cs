@@ -61,7 +61,7 @@ sealed class Pretrainer(AudioEncoder encoder, IReadOnlyList<SpokenClip> clips, l
             seen += BatchSize;
             if (step % 100 == 0 || step == Steps)
             {
-                log.WriteLine($"step {step,5}/{Steps}  loss {lossSum / 100:F3}  train acc (augmented) {100.0 * correct / seen,5:F1} %  {clock.Elapsed.TotalSeconds,6:F0} s");
+                log.WriteLine($"step {step,5}/{Steps}  loss {lossSum / (seen / BatchSize):F3}  train acc (augmented) {100.0 * correct / seen,5:F1} %  {clock.Elapsed.TotalSeconds,6:F0} s");
                 lossSum = 0; correct = 0; seen = 0;
             }
         }
