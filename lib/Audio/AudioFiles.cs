@@ -1,0 +1,45 @@
+namespace Tutorials.Audio;
+
+/// <summary>
+/// Finds the kit's committed audio files (data set, pretrained weights) without machine-specific paths:
+/// walks up from the current directory and from the program's own folder until <c>relativePath</c> exists.
+/// Notebooks run from <c>notebooks/</c>, tests from <c>tests/…/bin/…</c>; both find the repository's <c>data/</c>.
+/// </summary>
+public static class AudioFiles
+{
+    /// <summary>The full path of <paramref name="relativePath"/> (e.g. "data/spoken-digits/index.tsv"), or null.</summary>
+    public static string? TryFind(string relativePath)
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, relativePath);
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Like <see cref="TryFind"/>, but a missing file is an error that says how to make it.</summary>
+    public static string Find(string relativePath, string howToMake) =>
+        TryFind(relativePath) ?? throw new FileNotFoundException(
+            $"Could not find '{relativePath}' in '{Directory.GetCurrentDirectory()}', '{AppContext.BaseDirectory}' or any folder above them. " +
+            $"Run from inside the repository, pass an explicit path, or regenerate it: {howToMake}", relativePath);
+
+    /// <summary>Writes through a temporary file and a rename, so readers never see a half-written file.</summary>
+    public static void WriteAtomically(string path, Action<string> write)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        try
+        {
+            write(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

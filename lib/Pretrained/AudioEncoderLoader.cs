@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using TorchSharp;
+using Tutorials.Audio;
+using static TorchSharp.torch;
+
+namespace Tutorials.Pretrained;
+
+/// <summary>
+/// Loads the audio encoder the kit pretrained (tools/PretrainAudio) from the committed file
+/// <c>data/pretrained/audio-encoder.dat</c>, after checking that the file is exactly the one that was committed.
+/// </summary>
+public static class AudioEncoderLoader
+{
+    public const string RelativePath = "data/pretrained/audio-encoder.dat";
+    /// <summary>SHA-256 of the committed weights (data/pretrained/audio-encoder.md records how they were made).</summary>
+    public const string Sha256 = "db6c02caacd213d475614597141dc4c65630d13d8692db41335d97d010b57725";
+    public const string Regenerate = "dotnet run -c Release --project tools/PretrainAudio";
+
+    /// <summary>
+    /// The pretrained encoder, frozen and in eval mode, on <paramref name="device"/> (CPU by default).
+    /// <paramref name="path"/> overrides the search for the committed file; <paramref name="expectedSha256"/> = null skips
+    /// the check (for weights you regenerated yourself on another machine).
+    /// </summary>
+    public static AudioEncoder Load(Device? device = null, string? path = null, string? expectedSha256 = Sha256)
+    {
+        Kit.EnsureNativeFix();
+        path ??= AudioFiles.Find(RelativePath, Regenerate);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Audio encoder weights not found at '{path}'. Regenerate them: {Regenerate}", path);
+        if (expectedSha256 is not null)
+        {
+            var actual = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+            if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException(
+                    $"'{path}' has SHA-256 {actual}, expected {expectedSha256}. The file is damaged, a Git LFS pointer, or from another run. " +
+                    $"Restore it with 'git checkout -- {RelativePath}', or regenerate it ({Regenerate}) and pass expectedSha256: null.");
+        }
+        var encoder = new AudioEncoder();
+        encoder.load(path);
+        if (device is not null) encoder.to(device);
+        return encoder.Freeze();
+    }
+}
