@@ -8,24 +8,10 @@ namespace Tutorials.Audio;
 public static class AudioFiles
 {
     /// <summary>The full path of <paramref name="relativePath"/> (e.g. "data/spoken-digits/index.tsv"), or null.</summary>
-    public static string? TryFind(string relativePath)
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, relativePath);
-                if (File.Exists(candidate)) return candidate;
-            }
-        }
-        return null;
-    }
+    public static string? TryFind(string relativePath) => Data.DataFiles.TryFind(relativePath);
 
     /// <summary>Like <see cref="TryFind"/>, but a missing file is an error that says how to make it.</summary>
-    public static string Find(string relativePath, string howToMake) =>
-        TryFind(relativePath) ?? throw new FileNotFoundException(
-            $"Could not find '{relativePath}' in '{Directory.GetCurrentDirectory()}', '{AppContext.BaseDirectory}' or any folder above them. " +
-            $"Run from inside the repository, pass an explicit path, or regenerate it: {howToMake}", relativePath);
+    public static string Find(string relativePath, string howToMake) => Data.DataFiles.Find(relativePath, howToMake);
 
     /// <summary>Writes through a temporary file and a rename, so readers never see a half-written file.</summary>
     public static void WriteAtomically(string path, Action<string> write)

@@ -76,18 +76,8 @@ public static class FashionMnist
     /// Finds <c>data/fashion-mnist-small</c> by walking up from the working directory and from the assembly's
     /// folder, so notebooks, tests and tools find it wherever they run inside the repository.
     /// </summary>
-    public static string FindSmallCut()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, SmallCutFolder);
-                if (Directory.Exists(candidate)) return candidate;
-            }
-        throw new DirectoryNotFoundException(
-            $"Could not find {SmallCutFolder}/ above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}. " +
-            "Run from inside the repository, or call FashionMnist.Load(folder, split) with the folder's path.");
-    }
+    public static string FindSmallCut() =>
+        DataFiles.Find(SmallCutFolder, "python3 scripts/fashion-mnist/cut_small.py (see data/fashion-mnist-small/PROVENANCE.md)");
 
     static string FindFile(string folder, string stem)
     {

@@ -22,9 +22,19 @@ public sealed class ConcatFusionHead : nn.Module<Tensor, Tensor, Tensor>
     public long ImageFeatures { get; }
     public long AudioFeatures { get; }
 
-    public ConcatFusionHead(long imageFeatures, long audioFeatures, long classes, long hiddenSize = 256, double dropoutRate = 0.3)
+    /// <summary>
+    /// Modality dropout: during training, the probability that a row loses one of its two inputs (set to zero),
+    /// so the head cannot lean on whichever sensor is easiest on the training data. 0 turns it off.
+    /// </summary>
+    public double ModalityDropout { get; }
+
+    public ConcatFusionHead(long imageFeatures, long audioFeatures, long classes, long hiddenSize = 256, double dropoutRate = 0.3,
+        double modalityDropout = 0)
         : base(nameof(ConcatFusionHead))
     {
+        if (modalityDropout is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(modalityDropout), $"Expected a probability in [0, 1), got {modalityDropout}.");
+        ModalityDropout = modalityDropout;
         if (imageFeatures < 0 || audioFeatures < 0 || imageFeatures + audioFeatures == 0)
             throw new ArgumentException($"Expected feature sizes ≥ 0 with at least one > 0, got {imageFeatures} and {audioFeatures}.");
         ImageFeatures = imageFeatures;
@@ -39,8 +49,20 @@ public sealed class ConcatFusionHead : nn.Module<Tensor, Tensor, Tensor>
     {
         Check("image", image, ImageFeatures);
         Check("audio", audio, AudioFeatures);
+        if (training && ModalityDropout > 0 && ImageFeatures > 0 && AudioFeatures > 0)
+            (image, audio) = DropOneModality(image, audio);
         var joined = torch.cat([image, audio], dim: 1);          // (N, image + audio): the fusion itself
         return output.call(dropout.call(nn.functional.relu(hidden.call(joined))));
+    }
+
+    // Each row: with probability ModalityDropout one input (image or audio, 50/50) is replaced by zeros.
+    (Tensor, Tensor) DropOneModality(Tensor image, Tensor audio)
+    {
+        long n = image.shape[0];
+        var drop = torch.rand(n, 1, device: image.device) < ModalityDropout;
+        var dropImage = drop & (torch.rand(n, 1, device: image.device) < 0.5);
+        var dropAudio = drop & dropImage.logical_not();
+        return (image * dropImage.logical_not().to_type(image.dtype), audio * dropAudio.logical_not().to_type(audio.dtype));
     }
 
     static void Check(string which, Tensor t, long declared)

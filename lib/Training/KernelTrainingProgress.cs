@@ -6,8 +6,8 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace Tutorials.Training;
 
 /// <summary>
-/// Progress as one output in a .NET Interactive notebook that is updated in place after every epoch: a status
-/// line and the history table so far.
+/// Progress as one output in a .NET Interactive notebook that is updated in place after every epoch: a bar,
+/// the latest epoch's numbers and the best so far. (The whole history is <c>history.ToDataFrame()</c> afterwards.)
 /// <para>
 /// How a library does this without referencing the kernel: the kit references only
 /// Microsoft.DotNet.Interactive.Formatting, which defines <see cref="DisplayedValue"/> (the handle of an output,
@@ -53,9 +53,13 @@ public sealed class KernelTrainingProgress : IProgress<TrainingUpdate>
 
     string Render(TrainingUpdate update)
     {
-        var status = update.Epoch is null ? "" : $"epoch {update.Epoch.Epoch}/{update.TotalEpochs}";
         var notes = string.Join("", _notes.Select(n => $"<div>{WebUtility.HtmlEncode(n)}</div>"));
-        var table = update.History.Epochs.Count == 0 ? "" : Display.ToHtml(update.History.ToDataFrame(), maxRows: 1000);
-        return $"<div><b>{WebUtility.HtmlEncode(status)}</b>{notes}{table}</div>";
+        if (update.Epoch is null) return $"<div>{notes}</div>";
+        int percent = (int)Math.Round(100.0 * update.Epoch.Epoch / Math.Max(1, update.TotalEpochs));
+        var best = update.History.BestEpoch > 0
+            ? $" · best {update.History.Monitor} {update.History.BestValue.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} (epoch {update.History.BestEpoch})"
+            : "";
+        var bar = $"<div style=\"width:320px;height:8px;background:#e5e5e5;border-radius:4px\"><div style=\"width:{percent}%;height:8px;background:#4c78a8;border-radius:4px\"></div></div>";
+        return $"<div>{bar}<code>{WebUtility.HtmlEncode(update.ToLine() + best)}</code>{notes}</div>";
     }
 }

@@ -1,0 +1,22 @@
+// Benchmarks print figures; they assert nothing (tests stay deterministic, timings belong here).
+//   dotnet run --project tools/Benchmarks -c Release -- feature-cache [--per-digit 100] [--epochs 10]
+using Tutorials;
+using Tutorials.Benchmarks;
+
+Kit.EnsureNativeFix();   // before the first torch call
+var command = args.FirstOrDefault();
+switch (command)
+{
+    case "feature-cache":
+        FeatureCacheBenchmark.Run(Arg(args, "--per-digit", 100), Arg(args, "--epochs", 10));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Benchmarks feature-cache [--per-digit N (1-100)] [--epochs E]");
+        return 64;
+}
+
+static int Arg(string[] args, string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+}
