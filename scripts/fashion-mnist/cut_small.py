@@ -9,7 +9,7 @@ the timestamp set to 0 so the bytes repeat), so lib/Data/FashionMnist.cs reads t
 
 Usage (Debian 12, standard library only):
   cd /tmp && apt-get download dataset-fashion-mnist && dpkg-deb -x dataset-fashion-mnist_*.deb fmnist
-  /usr/bin/python3 scripts/fashion-mnist/cut_small.py /tmp/fmnist/usr/share/datasets/fashion-mnist data/fashion-mnist-small
+  /usr/bin/python3 scripts/fashion-mnist/cut_small.py SCRATCH/usr/share/datasets/fashion-mnist data/fashion-mnist-small
 """
 import gzip
 import os

@@ -7,7 +7,7 @@ PPM (P6: a short text header, then height*width*3 bytes of RGB) so that C# needs
 
 Usage (Debian 12; needs python3-pil):
   cd /tmp && apt-get download python3-skimage && dpkg-deb -x python3-skimage_*.deb skimage
-  /usr/bin/python3 scripts/photos/cut_photos.py /tmp/skimage/usr/lib/python3/dist-packages/skimage/data data/photos
+  /usr/bin/python3 scripts/photos/cut_photos.py SCRATCH/usr/lib/python3/dist-packages/skimage/data data/photos
 """
 import os
 import sys
