@@ -1,5 +1,5 @@
 // Benchmarks print figures; they assert nothing (tests stay deterministic, timings belong here).
-//   dotnet run --project tools/Benchmarks -c Release -- feature-cache [--per-digit 100] [--epochs 10]
+//   dotnet run --project tools/Benchmarks -c Release -- feature-cache [--per-digit 30] [--epochs 40]
 using Tutorials;
 using Tutorials.Benchmarks;
 
@@ -8,7 +8,7 @@ var command = args.FirstOrDefault();
 switch (command)
 {
     case "feature-cache":
-        FeatureCacheBenchmark.Run(Arg(args, "--per-digit", 100), Arg(args, "--epochs", 10));
+        FeatureCacheBenchmark.Run(Arg(args, "--per-digit", 30), Arg(args, "--epochs", 40));   // 40 epochs, as notebook 01 (full)
         return 0;
     default:
         Console.Error.WriteLine("usage: Benchmarks feature-cache [--per-digit N (1-100)] [--epochs E]");
