@@ -27,6 +27,7 @@ public sealed class DepthBranch : nn.Module<Tensor, Tensor>
     /// <param name="stride">4, 8, 16 or 32: the stride of the backbone stage to fuse into (backbone.StrideOf(stage)).</param>
     /// <param name="width">Channels at stride 2 and 4.</param>
     /// <param name="inChannels">Input channels (1 for a depth map).</param>
+    /// <param name="name">The module's name.</param>
     public DepthBranch(int stride, int width = 16, int inChannels = 1, string name = "depth_branch") : base(name)
     {
         if (stride is not (4 or 8 or 16 or 32))

@@ -23,6 +23,9 @@ public sealed class SegmentationDecoder : nn.Module<IReadOnlyList<Tensor>, Tenso
     public int NumClasses { get; }
 
     /// <param name="stageChannels">Channels of layer1..layer4 (backbone.StageChannels).</param>
+    /// <param name="numClasses">Classes to score per pixel, background included.</param>
+    /// <param name="width">Channels of the pyramid (every stage is projected to this many).</param>
+    /// <param name="name">The module's name.</param>
     public SegmentationDecoder(IReadOnlyList<int> stageChannels, int numClasses, int width = 64, string name = "decoder") : base(name)
     {
         if (stageChannels.Count != 4) throw new ArgumentException($"Expected the channels of layer1..layer4 (four numbers), got {stageChannels.Count}.");
