@@ -155,7 +155,9 @@ public static class FashionCaptions
     /// <item><b>ZeroShot</b>: test images of the held-out classes (captioned with held-out phrasings, for plots).</item>
     /// </list>
     /// </summary>
-    public static FashionCaptionSet Build(FashionMnistSplit train, FashionMnistSplit test, int validationPerClass = 10, int captionsPerTrainImage = 1)
+    /// <param name="trainImagesPerClass">Use at most this many training images per seen class (null = all): quick runs.</param>
+    public static FashionCaptionSet Build(FashionMnistSplit train, FashionMnistSplit test, int validationPerClass = 10, int captionsPerTrainImage = 1,
+        int? trainImagesPerClass = null)
     {
         var thresholds = Thresholds(train);
         var seen = Enumerable.Range(0, 10).Except(HeldOutClasses).ToArray();
@@ -167,6 +169,11 @@ public static class FashionCaptions
             Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).Take(validationPerClass)));
         var validation = CaptionSplit(train, thresholds, seen, trainTemplates).Where(p => validationRows.Contains(p.ImageIndex)).ToList();
         var trainPairs = CaptionSplit(train, thresholds, seen, trainTemplates, captionsPerTrainImage, validationRows);
+        if (trainImagesPerClass is int cap)
+        {
+            var kept = new HashSet<int>(trainPairs.Select(p => p.ImageIndex).Distinct().GroupBy(i => labels[i]).SelectMany(g => g.Take(cap)));
+            trainPairs = trainPairs.Where(p => kept.Contains(p.ImageIndex)).ToList();
+        }
         var testPairs = CaptionSplit(test, thresholds, seen, testTemplates);
         var zeroShot = CaptionSplit(test, thresholds, HeldOutClasses.ToArray(), testTemplates);
         return new FashionCaptionSet(trainPairs, validation, testPairs, zeroShot, thresholds);

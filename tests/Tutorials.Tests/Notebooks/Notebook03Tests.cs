@@ -1,0 +1,35 @@
+namespace Tutorials.Tests.Notebooks;
+
+/// <summary>
+/// What notebook 03 teaches, checked on its smoke run: contrastive fine-tuning of both towers aligns the two
+/// modalities — recall@1 after training clearly beats both the untrained heads and chance, in both directions —
+/// and both losses learn. Smoke run measured on 2 cores: i2t R@1 0.06 → 0.52, t2i R@1 → 0.71, chance 0.045,
+/// margin-loss i2t R@1 0.33 (4 epochs, 350 pairs; see the notebook for full-mode figures).
+/// </summary>
+[Collection("smoke run")]
+public class Notebook03Tests(SmokeRun run)
+{
+    const string Notebook = "03-contrastive-shared-space.ipynb";
+
+    [Fact]
+    public void ContrastiveFineTuningAlignsImagesAndCaptions()
+    {
+        var r = run.ResultsOf(Notebook);
+        Assert.True(r["i2t_r1_after"] > r["i2t_r1_before"] + 0.10, $"image→text R@1 {r["i2t_r1_before"]:F3} → {r["i2t_r1_after"]:F3}, expected a gain of > 0.10");
+        Assert.True(r["t2i_r1_after"] > r["t2i_r1_before"] + 0.10, $"text→image R@1 {r["t2i_r1_before"]:F3} → {r["t2i_r1_after"]:F3}, expected a gain of > 0.10");
+        Assert.True(r["i2t_r1_after"] > 3 * r["chance_r1"], $"image→text R@1 {r["i2t_r1_after"]:F3} vs chance {r["chance_r1"]:F3}");
+        Assert.True(r["t2i_r1_after"] > 3 * r["chance_r1"], $"text→image R@1 {r["t2i_r1_after"]:F3} vs chance {r["chance_r1"]:F3}");
+        Assert.InRange(r["i2t_r5_after"], r["i2t_r1_after"], 1.0);                 // recall@k grows with k
+        Assert.InRange(r["i2t_r10_after"], r["i2t_r5_after"], 1.0);
+    }
+
+    [Fact]
+    public void BothLossesLearnAndZeroShotIsReported()
+    {
+        var r = run.ResultsOf(Notebook);
+        Assert.True(r["margin_i2t_r1"] > 2 * r["chance_r1"], $"margin-loss image→text R@1 {r["margin_i2t_r1"]:F3} vs chance {r["chance_r1"]:F3}");
+        Assert.Equal(r["i2t_r1_after"], r["infonce_i2t_r1"]);
+        Assert.InRange(r["zero_shot_acc"], 0.0, 1.0);
+        Assert.True(r["full_finetune_step_seconds"] > r["top_layers_step_seconds"], "fine-tuning the full towers should cost more per step than their top layers");
+    }
+}
