@@ -29,6 +29,9 @@ public static class ContrastiveLosses
     /// <paramref name="margin"/> apart, and then left alone. The embeddings are used as given: the kit's towers
     /// L2-normalise them first, so distances lie in [0, 2] and margin 1 sits between "same" and "orthogonal".
     /// </summary>
+    /// <param name="image">B image embeddings (B, D).</param>
+    /// <param name="text">B text embeddings (B, D); row i pairs with image row i.</param>
+    /// <param name="margin">How far apart non-matching pairs must be before they stop contributing.</param>
     /// <param name="labels">y, B×B: 1 where image i and text j match, else 0 (see <see cref="SameKey"/>).</param>
     public static Tensor Margin(Tensor image, Tensor text, Tensor labels, double margin = 1.0)
     {
@@ -64,6 +67,9 @@ public static class ContrastiveLosses
     /// transposed matrix does the same for texts. The cap is applied in the forward pass (CLIP clamps the
     /// parameter after each step instead); above the cap the logit scale's gradient is therefore zero.
     /// </summary>
+    /// <param name="image">B image embeddings (B, D); normalised here.</param>
+    /// <param name="text">B text embeddings (B, D); normalised here.</param>
+    /// <param name="maxLogitScale">The cap; default <see cref="MaxLogitScale"/>.</param>
     /// <param name="logitScale">A scalar (a learnable parameter, initialised at <see cref="InitialLogitScale"/>).</param>
     public static Tensor InfoNce(Tensor image, Tensor text, Tensor logitScale, double? maxLogitScale = null)
     {

@@ -6,7 +6,7 @@ namespace Tutorials.Contrastive;
 /// <summary>Recall@1/5/10 and the median rank of one retrieval direction (e.g. image → text).</summary>
 public sealed record RetrievalScores(double R1, double R5, double R10, double MedianRank, int Queries)
 {
-    /// <summary>Recall at <paramref name="k"/> from the ranks (fraction of queries whose first correct answer is in the top k).</summary>
+    /// <summary>Recall at 1, 5 and 10 (fraction of queries whose first correct answer is in the top k) and the median rank.</summary>
     public static RetrievalScores FromRanks(IReadOnlyList<long> ranks)
     {
         if (ranks.Count == 0) throw new ArgumentException("Expected at least one query, got none.");
@@ -46,6 +46,9 @@ public static class Retrieval
     /// The rank of each query (see the class summary) when searching <paramref name="keys"/>, by cosine similarity,
     /// <paramref name="chunk"/> queries at a time.
     /// </summary>
+    /// <param name="queries">Query embeddings (Q, D).</param>
+    /// <param name="keys">Embeddings searched (K, D).</param>
+    /// <param name="chunk">Queries per similarity block.</param>
     /// <param name="queryIds">One key per query (int64, length = rows of <paramref name="queries"/>).</param>
     /// <param name="keyIds">One key per searched item.</param>
     public static long[] Ranks(Tensor queries, Tensor keys, Tensor queryIds, Tensor keyIds, int chunk = 256)

@@ -25,6 +25,8 @@ public sealed class ImageTower : nn.Module<Tensor, Tensor>
     /// <summary>The stage whose output the tower takes as input (everything up to it is frozen and cached).</summary>
     public const string CachedStage = "layer3";
 
+    /// <param name="backbone">The pretrained ResNet; everything but layer4 is frozen here.</param>
+    /// <param name="head">Projection into the shared space (input: the 512-d pooled feature).</param>
     /// <param name="freezeBatchNorm">Also keep layer4's BatchNorm layers fixed (scale, shift and running statistics):
     /// with small batches of 2×2 feature maps their statistics would be noisy; the convolutions still learn.</param>
     public ImageTower(ResNetBackbone backbone, nn.Module<Tensor, Tensor> head, bool freezeBatchNorm = true) : base(nameof(ImageTower))

@@ -9,6 +9,7 @@ namespace Tutorials.Data;
 /// <param name="Dark">Attribute read off the pixels: the garment's pixels are darker than the threshold.</param>
 /// <param name="Large">Attribute read off the pixels: the garment fills more of the frame than the median of its class.</param>
 /// <param name="Template">Index of the phrasing in <see cref="FashionCaptions.Templates"/>.</param>
+/// <param name="Caption">The generated caption.</param>
 public sealed record CaptionedImage(int ImageIndex, int Label, bool Dark, bool Large, int Template, string Caption)
 {
     /// <summary>What the caption says, as one number: class × 4 + dark × 2 + large. Equal keys = equally right captions.</summary>
@@ -155,6 +156,10 @@ public static class FashionCaptions
     /// <item><b>ZeroShot</b>: test images of the held-out classes (captioned with held-out phrasings, for plots).</item>
     /// </list>
     /// </summary>
+    /// <param name="train">Fashion-MNIST training split (thresholds, training and validation pairs).</param>
+    /// <param name="test">Fashion-MNIST test split (test and zero-shot pairs).</param>
+    /// <param name="validationPerClass">Training images per seen class kept for validation.</param>
+    /// <param name="captionsPerTrainImage">Captions (phrasings) per training image.</param>
     /// <param name="trainImagesPerClass">Use at most this many training images per seen class (null = all): quick runs.</param>
     public static FashionCaptionSet Build(FashionMnistSplit train, FashionMnistSplit test, int validationPerClass = 10, int captionsPerTrainImage = 1,
         int? trainImagesPerClass = null)

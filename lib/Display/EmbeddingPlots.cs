@@ -59,7 +59,7 @@ public static class EmbeddingPlots
 
     /// <summary>
     /// Retrieval examples: one row per query caption, showing its top images side by side (gray, as stored).
-    /// <paramref name="images"/> is (k, H, W) per query; the row title lists which of them are correct.
+    /// Each row's images are (k, H, W); the row title lists which of them are correct.
     /// </summary>
     public static GenericChart RetrievedImages(IReadOnlyList<(string Query, Tensor Images, IReadOnlyList<bool> Correct)> rows, string title)
     {
