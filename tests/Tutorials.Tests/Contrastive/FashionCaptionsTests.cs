@@ -48,3 +48,29 @@ public class FashionCaptionsTests
         Assert.Equal(7 * 30, FashionCaptions.Build(train, test, trainImagesPerClass: 30).Train.Count);
     }
 }
+
+/// <summary>The committed listing data/fashion-captions/captions.tsv is what the generator produces.</summary>
+public class FashionCaptionsListingTests
+{
+    [Fact]
+    public void CommittedListingMatchesTheGenerator()
+    {
+        using var train = FashionMnist.LoadSmallTrain();
+        using var test = FashionMnist.LoadSmallTest();
+        var set = FashionCaptions.Build(train, test, validationPerClass: 10, captionsPerTrainImage: 2);
+        var lines = new List<string> { "split\timage_row\tclass\tdark\tlarge\tcontent_key\ttemplate\tcaption" };
+        foreach (var (split, pairs) in new[] { ("train", set.Train), ("validation", set.Validation), ("test", set.Test), ("zero-shot", set.ZeroShot) })
+            lines.AddRange(pairs.Select(p => $"{split}\t{p.ImageIndex}\t{FashionCaptions.PromptNames[p.Label]}\t{(p.Dark ? 1 : 0)}\t{(p.Large ? 1 : 0)}\t{p.ContentKey}\t{p.Template}\t{p.Caption}"));
+        var expected = string.Join("\n", lines) + "\n";
+        var path = Path.Combine(Tutorials.Tests.Support.Repo.Root, "data", "fashion-captions", "captions.tsv");
+        if (System.Environment.GetEnvironmentVariable("UPDATE_FASHION_CAPTIONS") == "1")
+        {
+            var tmp = path + ".tmp";
+            File.WriteAllText(tmp, expected);
+            File.Move(tmp, path, overwrite: true);
+        }
+        Assert.True(File.Exists(path), $"{path} is missing: run scripts/contrastive/make_captions.sh");
+        Assert.True(expected == File.ReadAllText(path),
+            "data/fashion-captions/captions.tsv differs from what lib/Data/FashionCaptions.cs generates: run scripts/contrastive/make_captions.sh and commit the result.");
+    }
+}
