@@ -1,0 +1,96 @@
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.Chart;
+using Color = Plotly.NET.Color;
+using static TorchSharp.torch;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace Tutorials;
+
+/// <summary>Charts for a shared embedding space: a 2-D scatter of both modalities, a similarity heatmap, retrieval examples.</summary>
+public static class EmbeddingPlots
+{
+    /// <summary>Plotly's ten default colours (D3 "category10"): one per class, the same in every chart.</summary>
+    public static readonly IReadOnlyList<string> Palette =
+        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+    /// <summary>One group of points to scatter: 2-D coordinates (N, 2), one class per point, and the modality's name.</summary>
+    public sealed record Group(Tensor Points, IReadOnlyList<int> Classes, string Modality, bool Filled);
+
+    /// <summary>
+    /// A scatter of 2-D points coloured by class and marked by modality (filled circles for one group, open
+    /// diamonds for the other). Same class, same colour: in a good shared space the circles and diamonds of a colour overlap.
+    /// </summary>
+    public static GenericChart Scatter(IEnumerable<Group> groups, IReadOnlyList<string> classNames, string title)
+    {
+        var traces = new List<GenericChart>();
+        foreach (var g in groups)
+        {
+            if (g.Points.dim() != 2 || g.Points.shape[1] != 2 || g.Points.shape[0] != g.Classes.Count)
+                throw new ArgumentException($"Expected ({g.Classes.Count}, 2) points for {g.Modality}, got ({string.Join(", ", g.Points.shape)}). Project to 2-D first (Pca).");
+            var xy = g.Points.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            foreach (var c in g.Classes.Distinct().OrderBy(c => c))
+            {
+                var rows = Enumerable.Range(0, g.Classes.Count).Where(i => g.Classes[i] == c).ToList();
+                traces.Add(CSharpChart.Point<double, double, string>(
+                    x: rows.Select(i => xy[2 * i]), y: rows.Select(i => xy[2 * i + 1]),
+                    Name: $"{classNames[c]} ({g.Modality})",
+                    MarkerColor: Color.fromString(Palette[c % Palette.Count]),
+                    MarkerSymbol: g.Filled ? StyleParam.MarkerSymbol.Circle : StyleParam.MarkerSymbol.NewModified(StyleParam.MarkerSymbol.Diamond, StyleParam.SymbolStyle.Open),
+                    Opacity: g.Filled ? 0.6 : 0.9));
+            }
+        }
+        return CSharpChart.Combine(traces)
+            .WithXAxisStyle<double, double, string>(TitleText: "component 1")
+            .WithYAxisStyle<double, double, string>(TitleText: "component 2")
+            .WithTitle(title);
+    }
+
+    /// <summary>A heatmap of a similarity matrix (rows = images, columns = texts), with labels.</summary>
+    public static GenericChart Heatmap(Tensor similarity, IReadOnlyList<string> rowLabels, IReadOnlyList<string> columnLabels, string title)
+    {
+        if (similarity.dim() != 2 || similarity.shape[0] != rowLabels.Count || similarity.shape[1] != columnLabels.Count)
+            throw new ArgumentException($"Expected a {rowLabels.Count}×{columnLabels.Count} matrix, got ({string.Join(", ", similarity.shape)}).");
+        var z = Rows(similarity);
+        return CSharpChart.Heatmap<double, string, string, string>(zData: z, X: columnLabels.ToArray(), Y: rowLabels.ToArray(), ReverseYAxis: true,
+                ColorScale: StyleParam.Colorscale.Viridis)
+            .WithTitle(title);
+    }
+
+    /// <summary>
+    /// Retrieval examples: one row per query caption, showing its top images side by side (gray, as stored).
+    /// Each row's images are (k, H, W); the row title lists which of them are correct.
+    /// </summary>
+    public static GenericChart RetrievedImages(IReadOnlyList<(string Query, Tensor Images, IReadOnlyList<bool> Correct)> rows, string title)
+    {
+        if (rows.Count == 0) throw new ArgumentException("Expected at least one query to show, got none.");
+        var charts = new List<GenericChart>();
+        var titles = new List<string>();
+        foreach (var (query, images, correct) in rows)
+        {
+            charts.Add(CSharpChart.Heatmap<double, int, int, string>(zData: Rows(Strip(images)), ReverseYAxis: true, ShowScale: false,
+                ColorScale: StyleParam.Colorscale.Greys, ReverseScale: true));
+            titles.Add($"\"{query}\" → {string.Join(" ", correct.Select(c => c ? "✓" : "✗"))}");
+        }
+        return CSharpChart.Grid(charts, nRows: rows.Count, nCols: 1, SubPlotTitles: titles)
+            .WithPixelSize(140 * (int)rows[0].Images.shape[0], 150 * rows.Count)
+            .WithTitle(title);
+    }
+
+    /// <summary>(k, H, W) images → one (H, k·(W+2)) strip with a 2-pixel gap between images.</summary>
+    public static Tensor Strip(Tensor images)
+    {
+        if (images.dim() != 3) throw new ArgumentException($"Expected images (k, H, W), got ({string.Join(", ", images.shape)}).");
+        var x = images.to_type(ScalarType.Float32).cpu();
+        var gap = zeros(x.shape[0], x.shape[1], 2);
+        return cat([x, gap], 2).permute(1, 0, 2).reshape(x.shape[1], -1);
+    }
+
+    static double[][] Rows(Tensor m)
+    {
+        var d = m.to_type(ScalarType.Float64).cpu().contiguous();
+        long cols = d.shape[1];
+        var flat = d.data<double>().ToArray();
+        return Enumerable.Range(0, (int)d.shape[0]).Select(r => flat.Skip((int)(r * cols)).Take((int)cols).ToArray()).ToArray();
+    }
+}
