@@ -67,5 +67,5 @@ public class ImageNetResNetParityTests(PretrainedResNetFixture fixture)
         Assert.True(offDiagonal.max().item<float>() < 0.9f, $"max cosine between different photos {offDiagonal.max().item<float>()}");
     }
 
-    public static TheoryData<string> Photos => new(Ppm.PhotoNames);
+    public static TheoryData<string> Photos => new(Ppm.PhotoNames.ToArray());
 }

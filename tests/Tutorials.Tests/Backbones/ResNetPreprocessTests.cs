@@ -35,7 +35,7 @@ public class ResNetPreprocessTests(PretrainedResNetFixture fixture)
         Assert.True(difference == 0f, $"max |TorchSharp - ONNX preprocessing| = {difference}, expected exactly 0 (same subtraction)");
     }
 
-    public static TheoryData<string> Photos => new(Ppm.PhotoNames);
+    public static TheoryData<string> Photos => new(Ppm.PhotoNames.ToArray());
 
     [Fact]
     public void FloatBytesAndGrayscaleInputsAgree()
