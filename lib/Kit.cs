@@ -51,6 +51,7 @@ public static class Kit
             ("device used", Devices.Default.type.ToString()),
             ("run mode", Mode.Current.ToString()),
             ("TorchSharp native fix", EnsureNativeFix().Message),
+            ("channels-last convolution", ChannelsLastConvCheck.Run().Message),
         };
         return new DataFrame(
             new StringDataFrameColumn("item", rows.Select(r => r.Item1)),

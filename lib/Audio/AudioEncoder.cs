@@ -65,8 +65,8 @@ public sealed class AudioEncoder : nn.Module<Tensor, Tensor>
         // Per-clip standardisation: loudness and recording level stop mattering, only the spectral shape remains.
         var mean = spec.mean(new long[] { 1, 2 }, keepdim: true);
         var std = spec.std(new long[] { 1, 2 }, keepdim: true);
-        var x = ((spec - mean) / (std + 1e-5)).unsqueeze(1); // [B, 1, mels, frames]
-        x = block4.forward(block3.forward(block2.forward(block1.forward(x))));
+        var x = ConvInput.Contiguous(((spec - mean) / (std + 1e-5)).unsqueeze(1)); // [B, 1, mels, frames], standard layout (ConvInput)
+        x = block4.forward(block3.forward(block2.forward(block1.call(x))));
         var pooled = torch.cat(new[] { x.mean(new long[] { 2, 3 }), x.amax(new long[] { 2, 3 }) }, dim: 1);
         return nn.functional.relu(embed.forward(pooled)).MoveToOuterDisposeScope();
     }

@@ -123,10 +123,15 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         return Pool(x);
     }
 
-    /// <summary>Runs one stage on its input (for the stem: the images).</summary>
-    public Tensor RunStage(string stage, Tensor input) => StageIndex(stage) switch
+    /// <summary>
+    /// Runs one stage on its input (for the stem: the images). Every forward path goes through here, so this is
+    /// where inputs are made contiguous: the caller's memory layout must not change the result (see <see cref="ConvInput"/>).
+    /// </summary>
+    public Tensor RunStage(string stage, Tensor input) => RunStageOn(StageIndex(stage), ConvInput.Contiguous(input));
+
+    Tensor RunStageOn(int stage, Tensor input) => stage switch
     {
-        0 => maxpool.forward(nn.functional.relu(bn1.forward(conv1.forward(input)))),
+        0 => maxpool.forward(nn.functional.relu(bn1.forward(conv1.call(input)))), // call: forward + hooks (tests watch the layout)
         1 => layer1.forward(input),
         2 => layer2.forward(input),
         3 => layer3.forward(input),

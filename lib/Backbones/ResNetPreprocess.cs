@@ -56,7 +56,9 @@ public sealed class ResNetPreprocess : IDisposable
     {
         var rgb255 = images.dtype == ScalarType.Byte ? BytesToRgb255(images) : Unit01ToRgb255(images);
         var bgr = rgb255.flip(1);       // channel order R, G, B → B, G, R
-        return bgr - MeanFor(bgr);
+        // Byte images arrive height-width-channel; permuting them gives a channels-last tensor, which some CPUs
+        // convolve wrongly (see ConvInput). Hand the network the standard layout.
+        return ConvInput.Contiguous(bgr - MeanFor(bgr));
     }
 
     /// <summary>One raw image: <paramref name="pixels"/> holds height × width × channels bytes, row by row (HWC).</summary>

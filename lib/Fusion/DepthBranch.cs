@@ -58,7 +58,7 @@ public sealed class DepthBranch : nn.Module<Tensor, Tensor>
         if (depth.dim() != 4 || depth.shape[1] != ((BatchNorm2d)layers.children().First()).weight!.shape[0])
             throw new ArgumentException(
                 $"DepthBranch expects depth maps (N, 1, H, W), got ({string.Join(", ", depth.shape)}). A single map needs .unsqueeze(0).unsqueeze(0).");
-        return layers.forward(depth);
+        return layers.forward(ConvInput.Contiguous(depth)); // the layout must not change the result (ConvInput)
     }
 
     static Sequential Block(int inChannels, int outChannels, int stride) => nn.Sequential(

@@ -68,7 +68,7 @@ public sealed class FusionBridge : nn.Module<Tensor, Tensor, Tensor>
     {
         CheckInputs(rgb, depth);
         var aligned = AlignTo(depth, rgb);                            // B's map resized to A's h × w
-        var both = torch.cat([rgb, aligned], dim: 1);                 // (N, Ca + Cb, h, w)
+        var both = ConvInput.Contiguous(torch.cat([rgb, aligned], dim: 1)); // (N, Ca + Cb, h, w), standard layout (ConvInput)
         var update = output.forward(mix.forward(both));               // (N, Ca, h, w)
         return Mode switch
         {

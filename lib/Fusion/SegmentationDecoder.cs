@@ -44,12 +44,13 @@ public sealed class SegmentationDecoder : nn.Module<IReadOnlyList<Tensor>, Tenso
     public override Tensor forward(IReadOnlyList<Tensor> stages)
     {
         if (stages.Count != 4) throw new ArgumentException($"Expected the feature maps of layer1..layer4, got {stages.Count} map(s).");
-        var x = lateral[3].forward(stages[3]);
+        stages = stages.Select(ConvInput.Contiguous).ToList(); // the layout must not change the result (ConvInput)
+        var x = lateral[3].call(stages[3]);
         for (int i = 2; i >= 0; i--)
         {
             var finer = stages[i];
             x = nn.functional.interpolate(x, [finer.shape[2], finer.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false)
-                + lateral[i].forward(finer);
+                + lateral[i].call(finer);
         }
         var scores = classifier.forward(head.forward(x));
         return nn.functional.interpolate(scores, [scores.shape[2] * 4, scores.shape[3] * 4], mode: InterpolationMode.Bilinear, align_corners: false);
