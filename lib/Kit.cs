@@ -45,6 +45,7 @@ public static class Kit
             ("OS", System.Runtime.InteropServices.RuntimeInformation.OSDescription),
             ("TorchSharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
             ("libtorch", Versions.LibTorch),
+            ("CPU", CpuDescription()),
             ("CPU cores (logical)", System.Environment.ProcessorCount.ToString()),
             ("torch CPU threads", torch.get_num_threads().ToString()),
             ("CUDA available", Devices.CudaAvailable ? $"yes ({torch.cuda.device_count()} device(s))" : "no (CPU backend package TorchSharp-cpu)"),
@@ -56,5 +57,18 @@ public static class Kit
         return new DataFrame(
             new StringDataFrameColumn("item", rows.Select(r => r.Item1)),
             new StringDataFrameColumn("value", rows.Select(r => r.Item2)));
+    }
+
+    /// <summary>CPU model (Linux: /proc/cpuinfo) and whether it has AVX-512: numerical kernels differ by both.</summary>
+    static string CpuDescription()
+    {
+        string model = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        try
+        {
+            var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name")) : null;
+            if (line is not null) model = line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException) { }
+        return $"{model} · AVX-512 {(System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "yes" : "no")}";
     }
 }
