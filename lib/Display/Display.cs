@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Html;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 
@@ -10,12 +11,16 @@ public static class Display
 {
     static bool _registered;
 
-    /// <summary>Registers HTML formatters for <see cref="DataFrame"/> tables and Plotly.NET charts (once).</summary>
+    /// <summary>Registers HTML formatters for <see cref="DataFrame"/> tables, Plotly.NET charts and the kit's HTML (once).</summary>
     public static void RegisterFormatters()
     {
         if (_registered) return;
         Formatter.Register<DataFrame>((df, writer) => writer.Write(ToHtml(df)), HtmlFormatter.MimeType);
         Formatter.Register<Plotly.NET.GenericChart>((chart, writer) => writer.Write(ChartHtml.Render(chart)), HtmlFormatter.MimeType);
+        // The kit's own HTML (image grids, segmentation strips, training progress) is an HtmlString. Jupyter and
+        // VS Code write it as it is, but dotnet-repl's kernel formats it as an object (a tree view showing the
+        // escaped markup). Saying explicitly that an HtmlString is its own HTML makes every front end agree.
+        Formatter.Register<HtmlString>((html, writer) => writer.Write(html.Value), HtmlFormatter.MimeType);
         _registered = true;
     }
 
