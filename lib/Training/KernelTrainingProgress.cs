@@ -108,7 +108,7 @@ public sealed class KernelTrainingProgress : IProgress<TrainingUpdate>
                     _finalWritten = true;
                     return;
                 }
-                if (_output is null) _output = _display(new HtmlString("<div><code>training… (progress updates here while it runs)</code></div>"));
+                if (_output is null) _output = _display(new HtmlString("<div><code>training progress: live while it runs; its final state is written below when it ends</code></div>"));
                 _output.Update(html);
                 return;
             default:
