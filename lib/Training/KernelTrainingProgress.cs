@@ -79,9 +79,6 @@ public sealed class KernelTrainingProgress : IProgress<TrainingUpdate>
             DetectFrontEnd());
     }
 
-    /// <summary>For tests: a display backed by <paramref name="display"/>, as a front end of the given kind would record it.</summary>
-    public static KernelTrainingProgress ForFrontEnd(Func<object, DisplayedValue> display, FrontEnd frontEnd) => new(display, frontEnd);
-
     public void Report(TrainingUpdate value)
     {
         if (_finalWritten)
