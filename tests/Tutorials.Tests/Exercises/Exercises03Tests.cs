@@ -40,6 +40,11 @@ public class Exercises03Tests
         ExerciseAssert.Wrong(Exercises.CheckMarginLoss((i, t, y) => { var d2 = D2(i, t); return (y * d2 + (1 - y) * (1 - d2)).mean(); }), "without the clamp");
 
     [Fact]
+    public void SwappingYAndOneMinusYIsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckMarginLoss((i, t, y) => { var d2 = D2(i, t); return ((1 - y) * d2 + y * (1 - d2).clamp_min(0)).mean(); }),
+            "y and 1 − y swapped");
+
+    [Fact]
     public void InfoNceSolutionPasses() => ExerciseAssert.Right(Exercises.CheckInfoNce(Notebook03.InfoNce));
 
     [Fact]
