@@ -82,7 +82,7 @@ public static partial class Exercises
         var index = at.Length == 0 ? Array.Empty<long>() : at.Trim('[', ']').Split(", ").Select(long.Parse).ToArray();
         var ge = index.Length == 0 ? g.item<double>() : g[index.Select(i => TensorIndex.Single(i)).ToArray()].item<double>();
         var ee = index.Length == 0 ? e.item<double>() : e[index.Select(i => TensorIndex.Single(i)).ToArray()].item<double>();
-        return $"{what}{(at.Length == 0 ? "" : " at " + at)} is {N(ge)}, expected {N(ee)}.";
+        return $"{what}{(at.Length == 0 ? "" : " at " + at)}: {N(ge)}, expected {N(ee)}.";
     }
 
     /// <summary>True when two tensors have the same shape and values (used to recognise a typical mistake).</summary>

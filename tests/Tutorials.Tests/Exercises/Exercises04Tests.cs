@@ -16,7 +16,7 @@ public class Exercises04Tests
     [Fact]
     public void SwappedAlphaIsNamed() =>
         ExerciseAssert.Wrong(Exercises.CheckInterpolate((a, b, alpha) => a.ToDictionary(kv => kv.Key, kv => kv.Value * alpha + b[kv.Key] * (1 - alpha))),
-            "With α = 0.25, 'fc1.weight' at [0, 0] is", "α and 1 − α are swapped");
+            "With α = 0.25, 'fc1.weight' at [0, 0]: ", "α and 1 − α are swapped");
 
     [Fact]
     public void PlainAverageIsNamed() =>
