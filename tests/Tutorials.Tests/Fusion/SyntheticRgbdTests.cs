@@ -131,6 +131,20 @@ public class SyntheticRgbdTests
     }
 
     [Fact]
+    public void SliceCarvesAValidationSplitWithoutOverlap()
+    {
+        using var all = SyntheticRgbd.Train(10, seed: 4);
+        var train = all.Slice(0, 7);
+        var val = all.Slice(7, 3);
+        Assert.Equal(7, train.Count);
+        Assert.Equal(3, val.Count);
+        Assert.True(Same(val.Rgb, all.Rgb.narrow(0, 7, 3)) && Same(val.Mask, all.Mask.narrow(0, 7, 3)) && Same(val.Hidden, all.Hidden.narrow(0, 7, 3)));
+        Assert.Equal(all.Scenes.Skip(7), val.Scenes);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => all.Slice(8, 3));
+        Assert.Contains("0..9", error.Message);
+    }
+
+    [Fact]
     public void BadOptionsSayWhatIsExpected()
     {
         var error = Assert.Throws<ArgumentException>(() => SyntheticRgbd.Train(4, seed: 0, new SyntheticRgbd.Options { Size = 50 }));
