@@ -7,11 +7,24 @@ namespace Tutorials.Data;
 /// <param name="Rgb">(N, 3, H, W) float RGB in [0, 1].</param>
 /// <param name="Depth">(N, 1, H, W) float depth in metres divided by <see cref="SyntheticRgbd.MaxDepth"/> (so in [0, 1]).</param>
 /// <param name="Mask">(N, H, W) int64 class per pixel (see <see cref="SyntheticRgbd.ClassNames"/>).</param>
-/// <param name="Hidden">(N, H, W) bool: object pixels painted with the background's own pixels (invisible in RGB).</param>
+/// <param name="Hidden">(N, H, W) bool: pixels whose front-most object is camouflaged (invisible in RGB).</param>
 /// <param name="Scenes">The recipe of every scene (render one again with <see cref="SyntheticRgbd.Render"/>).</param>
 public sealed record SyntheticRgbdSet(Tensor Rgb, Tensor Depth, Tensor Mask, Tensor Hidden, IReadOnlyList<SceneSpec> Scenes) : IDisposable
 {
     public long Count => Mask.shape[0];
+
+    /// <summary>
+    /// Scenes <paramref name="start"/>..start+count-1 as views of these tensors (no copy). Used to carve a validation
+    /// split off the training scenes: <c>set.Slice(0, n)</c> trains, <c>set.Slice(n, m)</c> validates.
+    /// </summary>
+    public SyntheticRgbdSet Slice(long start, long count)
+    {
+        if (start < 0 || count < 1 || start + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Expected scenes within 0..{Count - 1}, got {count} from {start}. Ask for fewer scenes or generate more.");
+        return new SyntheticRgbdSet(Rgb.narrow(0, start, count), Depth.narrow(0, start, count), Mask.narrow(0, start, count),
+            Hidden.narrow(0, start, count), Scenes.Skip((int)start).Take((int)count).ToList());
+    }
+
     public void Dispose() { Rgb.Dispose(); Depth.Dispose(); Mask.Dispose(); Hidden.Dispose(); }
 }
 
@@ -22,7 +35,7 @@ public sealed record SyntheticRgbdSet(Tensor Rgb, Tensor Depth, Tensor Mask, Ten
 /// <param name="Y">Top edge in pixels.</param>
 /// <param name="Size">Side of the square the 28×28 item is scaled to.</param>
 /// <param name="Distance">Distance from the camera in metres (nearer objects occlude farther ones).</param>
-/// <param name="Camouflaged">Painted with the background's own pixels: present in depth, absent in RGB.</param>
+/// <param name="Camouflaged">Paints nothing in RGB (what is behind it shows through): present in depth and the mask, absent in RGB.</param>
 /// <param name="Colour">RGB tint in [0, 1] of a visible object.</param>
 /// <param name="Flip">Mirrored left-right.</param>
 public sealed record SceneObject(int Item, int Class, int X, int Y, int Size, double Distance, bool Camouflaged, (double R, double G, double B) Colour, bool Flip);
@@ -39,9 +52,11 @@ public sealed record SceneSpec(int Size, bool TestSplit, int Photo, int CropX, i
 /// (background, clothing, footwear, bag); the depth map is the distance of what each pixel sees, plus sensor noise.
 /// <para>
 /// <b>Why depth helps, by design:</b> each object is <i>camouflaged</i> with probability
-/// <see cref="Options.CamouflageFraction"/>: it is painted with the background's own pixels (a white box in front of
-/// a white wall), so it is invisible in RGB — the RGB image is identical, byte for byte, to the scene without it —
-/// yet plain in the depth map. No RGB-only model can segment those pixels; visible objects are found from RGB alone.
+/// <see cref="Options.CamouflageFraction"/>: it paints nothing in RGB — whatever is behind it, the wall or a visible
+/// object, shows through it, like a perfect cloak — so the RGB image is identical, byte for byte, to the scene
+/// without it, yet it is plain in the depth map. No RGB-only model can segment those pixels; visible objects are
+/// found from RGB alone. (Where a camouflaged object stands in front of a visible one, RGB shows the visible object
+/// while the label is the camouflaged one's: RGB is not just silent there but points to the object behind.)
 /// </para>
 /// <para>
 /// Determinism: scene <c>i</c> of seed <c>s</c> depends on (s, i, split) only (its own generator), so the first 100
@@ -174,7 +189,10 @@ public static class SyntheticRgbd
                 dist[y * s + x] = spec.WallDistance + spec.WallSlopeX * ((x + 0.5) / s - 0.5) + spec.WallSlopeY * ((y + 0.5) / s - 0.5) * 2;
             }
 
-        // Objects, farthest first, so nearer ones occlude them. A camouflaged object keeps the wall's pixels.
+        // Objects, farthest first, so nearer ones occlude them. A camouflaged object paints nothing in RGB: whatever
+        // is behind it (the wall, or a visible object) shows through, so the RGB image is exactly the image without it.
+        // It still takes the mask, the hidden map and the depth of its pixels. (Repainting the wall instead would
+        // cut a wall-coloured silhouette out of a visible object behind it: RGB evidence of a "hidden" object.)
         foreach (var o in spec.Objects.OrderByDescending(o => o.Distance))
         {
             var pixels = items[o.Item].Pixels;
@@ -190,24 +208,11 @@ public static class SyntheticRgbd
                     mask[p] = o.Class;
                     hidden[p] = o.Camouflaged;
                     dist[p] = o.Distance - 0.15 * intensity;                  // a slight relief: brighter cloth bulges out
-                    if (!o.Camouflaged)
-                    {
-                        double shade = 0.35 + 0.65 * intensity;
-                        rgb[p] = (float)(o.Colour.R * shade);
-                        rgb[plane + p] = (float)(o.Colour.G * shade);
-                        rgb[2 * plane + p] = (float)(o.Colour.B * shade);
-                    }
-                    else
-                    {
-                        // Painted like the wall behind it: restore the wall's pixels (an object in front may have covered them).
-                        for (int c = 0; c < 3; c++)
-                        {
-                            int sx = spec.FlipBackground ? s - 1 - x : x;
-                            double w = Bilinear(photo.Rgb, photo.Width, photo.Height, 3, c,
-                                spec.CropX + (sx + 0.5) * scale - 0.5, spec.CropY + (y + 0.5) * scale - 0.5) / 255.0;
-                            rgb[c * plane + p] = (float)Math.Clamp(w * spec.Brightness, 0, 1);
-                        }
-                    }
+                    if (o.Camouflaged) continue;                              // invisible in RGB: leave what is behind it
+                    double shade = 0.35 + 0.65 * intensity;
+                    rgb[p] = (float)(o.Colour.R * shade);
+                    rgb[plane + p] = (float)(o.Colour.G * shade);
+                    rgb[2 * plane + p] = (float)(o.Colour.B * shade);
                 }
         }
 

@@ -39,6 +39,19 @@ public static class FusionTraining
         return model.parameters().Where(p => p.requires_grad && !pretrained.Contains(p.Handle)).ToList();
     }
 
+    /// <summary>
+    /// Frees a trained model's weights and its optimizer's state now. A notebook that trains several models in a row
+    /// (seeds, an ablation) would otherwise keep every one alive until the garbage collector happens to run: each
+    /// ResNet-18 with Adam is about 200 MB of native memory that .NET does not see.
+    /// </summary>
+    public static void Release(nn.Module model, optim.Optimizer? optimizer = null)
+    {
+        optimizer?.Dispose();
+        foreach (var (_, b) in model.named_buffers()) b.Dispose();
+        foreach (var p in model.parameters()) p.Dispose();
+        model.Dispose();
+    }
+
     /// <summary>The parts of an RGB-only segmenter: each backbone stage, then the decoder.</summary>
     public static List<Part> Parts(ResNetSegmenter model) => [.. BackboneParts(model.Backbone), new("decoder (new)", model.Decoder.parameters().ToList())];
 

@@ -80,4 +80,14 @@ public class PartialFreezingTests
     }
 
     static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    [Fact]
+    public void ReleaseFreesEveryParameterAndBufferOfTheModel()
+    {
+        var (model, optimizer) = Build("layer1");
+        var tensors = model.parameters().Select(p => (Tensor)p).Concat(model.named_buffers().Select(b => b.buffer)).ToList();
+        Assert.All(tensors, t => Assert.False(t.IsInvalid));
+        FusionTraining.Release(model, optimizer);
+        Assert.All(tensors, t => Assert.True(t.IsInvalid, "every weight and running statistic must be freed, not left to the garbage collector"));
+    }
 }
