@@ -26,7 +26,9 @@ public sealed record PairedDigitsSplit(Tensor Images, Tensor Waveforms, Tensor L
 /// a 3 that looks like an 8…) do not.</item>
 /// <item><b>Heard:</b> real spoken Italian digits (data/spoken-digits). Training pairs use one speaker
 /// (<see cref="TrainSpeaker"/>), test pairs another (<see cref="TestSpeaker"/>) whom no model ever heard, not
-/// even the audio encoder's pretraining. Every pair gets its own random speed, shift, gain and noise.</item>
+/// even the audio encoder's pretraining. The spoken-digit set has one recording per digit per speaker, so the
+/// training pairs share ten clips and the test pairs another ten; every pair gets its own random speed, shift, gain and
+/// noise (augmentation), which is all that varies between the pairs of one digit.</item>
 /// <item><b>Sensors fail:</b> for a random <see cref="SensorFailure"/> of the rows the camera is blocked (a
 /// <see cref="BlockedSide"/>-pixel square hides most of the digit), for another such share the microphone
 /// records only noise; never both. So each sensor alone misses some rows that the other one gets.</item>

@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using TorchSharp;
-using Tutorials.Audio;
-using Tutorials.Backbones;
 using Tutorials.Data;
 using Tutorials.Features;
 using Tutorials.Fusion;
-using Tutorials.Pretrained;
 using Tutorials.Training;
 using static TorchSharp.torch;
 
@@ -13,7 +10,8 @@ namespace Tutorials.Benchmarks;
 
 /// <summary>
 /// Notebook 01's fused head trained the same way twice: (a) on features computed once and cached, (b) running
-/// both frozen extractors on every batch of every epoch. Same data, seed, head, optimizer and epochs.
+/// both frozen extractors on every batch of every epoch. Same data, seed, head, optimizer and epochs
+/// (lib/Features/HeadTraining.cs), same extractors (lib/Features/PairedDigitExtractors.cs).
 /// </summary>
 static class FeatureCacheBenchmark
 {
@@ -21,63 +19,38 @@ static class FeatureCacheBenchmark
     {
         var device = Devices.Default;
         var (train, test) = PairedDigits.Load(perDigit, Math.Min(100, perDigit), seed: 0);
-        var resnet = ImageNetResNet.Load(device);
-        var audio = AudioEncoderLoader.Load(device);
-        Freezing.Freeze(resnet); Freezing.Freeze(audio);
-        resnet.eval(); audio.eval();
-        var preprocess = ImageNetResNet.LoadPreprocess();
-        Tensor ImageFeatures(Tensor digits) => resnet.ForwardUntil(preprocess.Apply(
-            nn.functional.interpolate(digits, [64, 64], mode: InterpolationMode.Bilinear, align_corners: false)), "layer3").mean([2, 3]);
+        var extractors = PairedDigitExtractors.LoadFrozen(device);
         Console.WriteLine($"feature-cache benchmark: {train.Count} training and {test.Count} test pairs, {epochs} epochs, device {device.type}, {torch.get_num_threads()} threads");
 
         // (a) cached: extract once, train on the stored vectors.
         var clock = Stopwatch.StartNew();
-        var trainImage = FrozenFeatures.Compute(resnet, ImageFeatures, train.Images, device: device);
-        var trainAudio = SpeakerNormalization.Standardize(FrozenFeatures.Compute(audio, w => audio.Features(w), train.Waveforms, device: device).Values);
-        var (cachedHead, cachedHistory) = TrainHead(epochs, trainImage.Values.shape[1], trainAudio.shape[1], device,
-            new TensorBatches(new[] { trainImage.Values, trainAudio, train.Labels }, 64, shuffle: true, seed: 2),
-            batch => (batch[0], batch[1], batch[2]));
+        using var trainFeatures = PairedDigitFeatures.Compute(extractors, train);
+        var (cachedHead, _) = HeadTraining.Train(trainFeatures, validation: null, HeadInputs.Both, epochs, device: device, progress: TrainingProgress.None);
         double cachedSeconds = clock.Elapsed.TotalSeconds;
 
         // (b) not cached: the frozen extractors run inside every training step (still without autograd).
-        // Speaker normalisation needs the speaker's statistics; reuse the ones from (a) so both heads see equal inputs.
-        var rawAudio = FrozenFeatures.Compute(audio, w => audio.Features(w), train.Waveforms, device: device).Values;
-        var mean = rawAudio.mean([0], keepdim: true); var std = rawAudio.std(0, keepdim: true) + 1e-5f;
+        // Speaker normalisation needs the speaker's statistics; reuse the ones of all training clips, as (a) does.
+        using var raw = PairedDigitFeatures.Compute(extractors, train, normalizeSpeaker: false);
+        using var mean = raw.Audio.mean([0], keepdim: true);
+        using var std = raw.Audio.std(0, keepdim: true) + 1e-5f;
         clock.Restart();
-        var (uncachedHead, _) = TrainHead(epochs, trainImage.Values.shape[1], trainAudio.shape[1], device,
-            new TensorBatches(new[] { train.Images, train.Waveforms, train.Labels }, 64, shuffle: true, seed: 2),
-            batch =>
-            {
-                using var noGrad = torch.no_grad();
-                return (ImageFeatures(batch[0]), (audio.Features(batch[1]) - mean) / std, batch[2]);
-            });
+        var uncachedHead = HeadTraining.NewHead(trainFeatures.Image.shape[1], trainFeatures.Audio.shape[1], seed: 0, device: device);
+        using (var optimizer = HeadTraining.NewOptimizer(uncachedHead))
+            Trainer.Fit(uncachedHead, optimizer,
+                new TensorBatches([train.Images, train.Waveforms, train.Labels], HeadTraining.BatchSize, shuffle: true, seed: HeadTraining.DataOrderSeed(0)),
+                loss: b =>
+                {
+                    Tensor image, audio;
+                    using (torch.no_grad()) { image = extractors.ImageFeatures(b[0]); audio = (extractors.AudioFeatures(b[1]) - mean) / std; }
+                    return nn.functional.cross_entropy(uncachedHead.call(image, audio), b[2]);
+                },
+                validate: null, new TrainerOptions { Epochs = epochs, Seed = HeadTraining.DropoutSeed(0), Device = device, Progress = TrainingProgress.None });
         double uncachedSeconds = clock.Elapsed.TotalSeconds;
 
         // Both heads on the same held-out test features.
-        var testImage = FrozenFeatures.Compute(resnet, ImageFeatures, test.Images, device: device).Values;
-        var testAudio = SpeakerNormalization.Standardize(FrozenFeatures.Compute(audio, w => audio.Features(w), test.Waveforms, device: device).Values);
-        double Accuracy(ConcatFusionHead head)
-        {
-            head.eval();
-            using var _ = torch.no_grad();
-            return head.call(testImage, testAudio).argmax(1).eq(test.Labels).to_type(ScalarType.Float32).mean().item<float>();
-        }
-        Console.WriteLine($"(a) cached features:         {cachedSeconds,7:0.0} s   test accuracy {Accuracy(cachedHead):0.000}");
-        Console.WriteLine($"(b) extractors every epoch:  {uncachedSeconds,7:0.0} s   test accuracy {Accuracy(uncachedHead):0.000}");
+        using var testFeatures = PairedDigitFeatures.Compute(extractors, test);
+        Console.WriteLine($"(a) cached features:         {cachedSeconds,7:0.0} s   test accuracy {HeadTraining.Accuracy(cachedHead, testFeatures, HeadInputs.Both, device):0.000}");
+        Console.WriteLine($"(b) extractors every epoch:  {uncachedSeconds,7:0.0} s   test accuracy {HeadTraining.Accuracy(uncachedHead, testFeatures, HeadInputs.Both, device):0.000}");
         Console.WriteLine($"speed-up: {uncachedSeconds / cachedSeconds:0.0}×");
-    }
-
-    static (ConcatFusionHead, TrainingHistory) TrainHead(int epochs, long imageSize, long audioSize, Device device, TensorBatches batches,
-        Func<Tensor[], (Tensor image, Tensor audio, Tensor labels)> features)
-    {
-        Kit.Seed(1);
-        var head = new ConcatFusionHead(imageSize, audioSize, classes: 10).to(device);
-        var optimizer = optim.Adam(head.parameters(), lr: 1e-3, weight_decay: 1e-4);
-        var history = Trainer.Fit(head, optimizer, batches, loss: b =>
-        {
-            var (image, audio, labels) = features(b);
-            return nn.functional.cross_entropy(head.call(image, audio), labels);
-        }, validate: null, new TrainerOptions { Epochs = epochs, Seed = 3, Device = device, Progress = TrainingProgress.None });
-        return (head, history);
     }
 }

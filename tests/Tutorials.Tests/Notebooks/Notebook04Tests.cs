@@ -5,15 +5,19 @@ public class Notebook04Tests(SmokeRun run)
 {
     const string Notebook = "04-outputs-and-weights.ipynb";
 
+    /// <summary>
+    /// Output-level combining works here because the members make different mistakes (a blocked camera does not
+    /// affect the microphone): the plain probability average beats the better member clearly (smoke: 0.76 vs 0.56),
+    /// and so does the stacking meta-classifier fitted on held-out rows (smoke: 0.68).
+    /// </summary>
     [Fact]
-    public void ProbabilityAveragingIsAtLeastAsGoodAsTheWeakerMember()
+    public void OutputLevelCombinationsBeatTheBetterMember()
     {
         var r = run.ResultsOf(Notebook);
-        double weaker = Math.Min(r["image_acc"], r["audio_acc"]);
-        Assert.True(r["ensemble_acc"] >= weaker, $"ensemble {r["ensemble_acc"]:0.000} should be ≥ the weaker member ({weaker:0.000})");
-        Assert.True(r["image_acc"] > 0.2 && r["audio_acc"] > 0.2, "each member should be well above chance (0.1)");
-        foreach (var key in new[] { "weighted_ensemble_acc", "stacking_acc", "fused_concat_acc", "student_distilled_acc", "student_hard_acc" })
-            Assert.InRange(r[key], 0.2, 1.0);
+        double better = Math.Max(r["image_acc"], r["audio_acc"]);
+        Assert.True(r["ensemble_acc"] > better + 0.10, $"ensemble {r["ensemble_acc"]:0.000} should beat the better member ({better:0.000}) by 0.10");
+        Assert.True(r["weighted_ensemble_acc"] > better + 0.10, $"weighted ensemble {r["weighted_ensemble_acc"]:0.000} should beat the better member ({better:0.000}) by 0.10");
+        Assert.True(r["stacking_acc"] > better + 0.05, $"stacking {r["stacking_acc"]:0.000} should beat the better member ({better:0.000}) by 0.05");
     }
 
     [Fact]
@@ -23,9 +27,23 @@ public class Notebook04Tests(SmokeRun run)
         // θ = (1 − α)·θ₁ + α·θ₂ with α = 0 / 1 is θ₁ / θ₂ bit for bit, and BatchNorm is re-measured the same way for all.
         Assert.Equal(r["finetuned1_acc"], r["avg_alpha0_acc"]);
         Assert.Equal(r["finetuned2_acc"], r["avg_alpha1_acc"]);
-        Assert.InRange(r["avg_alpha05_acc"], 0.0, 1.0);
-        Assert.InRange(r["random_start_alpha05_acc"], 0.0, 1.0);
     }
+
+    /// <summary>
+    /// The weight-averaging claim, over seeds: at α = 0.5 the pair from different random starts loses more,
+    /// relative to its better end, than the pair fine-tuned from one pretrained start — on every seed.
+    /// </summary>
+    [Fact]
+    public void RandomStartsLoseMoreAtTheMidpointThanASharedStartOnEverySeed()
+    {
+        var r = run.ResultsOf(Notebook);
+        Assert.True(r["random_start_extra_midpoint_loss_seeds"] >= 2, "the claim needs at least two seeds");
+        Assert.True(r["random_start_extra_midpoint_loss_min"] > MidpointMargin,
+            $"(shared-start midpoint − its better end) − (random-start midpoint − its better end) should exceed {MidpointMargin} on every seed; " +
+            $"worst seed {r["random_start_extra_midpoint_loss_min"]:0.000} (shared {r["shared_start_mid_minus_better_end_mean"]:0.000}, random {r["random_start_mid_minus_better_end_mean"]:0.000} on average)");
+    }
+
+    const double MidpointMargin = 0.03;   // smoke: +0.063 and +0.140 on the two seeds
 
     [Fact]
     public void DistillationVerdictIsReportedHonestly()

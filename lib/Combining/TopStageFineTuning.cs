@@ -1,0 +1,34 @@
+using TorchSharp;
+using Tutorials.Training;
+using static TorchSharp.torch;
+
+namespace Tutorials.Combining;
+
+/// <summary>
+/// Fine-tunes a <see cref="TopStageClassifier"/> on cached layer3 maps, the way notebook 04 prepares its
+/// weight-averaging pairs: Adam (lr 10⁻³), batches of 32, a fixed number of epochs, then BatchNorm statistics
+/// measured again on <c>batchNormBatches</c> — the same measurement every mixed model gets, so that α = 0 and α = 1
+/// of an interpolation reproduce the two fine-tuned models exactly.
+/// </summary>
+public static class TopStageFineTuning
+{
+    public const double LearningRate = 1e-3;
+    public const int BatchSize = 32;
+
+    /// <summary>
+    /// Trains <paramref name="model"/> (moved to <paramref name="device"/>) on (<paramref name="maps"/>, <paramref name="labels"/>),
+    /// shuffled with <paramref name="dataOrderSeed"/> (which also seeds the epochs' randomness). Returns the model.
+    /// </summary>
+    public static TopStageClassifier Run(TopStageClassifier model, Tensor maps, Tensor labels, int epochs, long dataOrderSeed,
+        TensorBatches batchNormBatches, Device? device = null, IProgress<TrainingUpdate>? progress = null)
+    {
+        device ??= Devices.Default;
+        model.to(device);
+        using var optimizer = optim.Adam(model.parameters(), lr: LearningRate);
+        Trainer.Fit(model, optimizer, new TensorBatches([maps, labels], BatchSize, shuffle: true, seed: dataOrderSeed),
+            loss: b => nn.functional.cross_entropy(model.call(b[0]), b[1]),
+            options: new TrainerOptions { Epochs = epochs, Seed = dataOrderSeed, Device = device, Progress = progress ?? TrainingProgress.Auto() });
+        WeightAveraging.RecomputeBatchNorm(model, batchNormBatches, b => model.call(b[0]), device);
+        return model;
+    }
+}
