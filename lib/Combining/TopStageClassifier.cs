@@ -66,6 +66,7 @@ public sealed class TopStageClassifier : nn.Module<Tensor, Tensor>
             throw new ArgumentException(
                 $"Expected layer3 feature maps of shape (N, {InChannels}, H, W), got ({string.Join(", ", layer3Maps.shape)}). " +
                 "Pass ResNetBackbone.ForwardUntil(images, \"layer3\").");
-        return fc.call(ResNetBackbone.Pool(layer4.call(layer3Maps)));
+        // layer4 starts with the 1×1 stride-2 convolution that some CPUs get wrong on channels-last input (ConvInput).
+        return fc.call(ResNetBackbone.Pool(layer4.call(ConvInput.Contiguous(layer3Maps))));
     }
 }
