@@ -1,4 +1,5 @@
 using Tutorials.Contrastive;
+using Xunit.Abstractions;
 
 namespace Tutorials.Tests.Contrastive;
 
