@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Tutorials.Contrastive;
 
 /// <summary>
-/// The two losses that pull matching image–text pairs together in a shared space. Both take a batch of B image
+/// The losses that pull matching image–text pairs together in a shared space. All take a batch of B image
 /// embeddings and B text embeddings, row i of each coming from the same pair. Checked against PyTorch
 /// (values and gradients, float64, tolerance 1e-5): scripts/contrastive/make_loss_fixtures.py →
 /// data/pytorch-fixtures/contrastive-losses.json.
@@ -18,33 +18,66 @@ public static class ContrastiveLosses
     public static readonly double MaxLogitScale = Math.Log(100);
 
     /// <summary>
-    /// The pairwise margin ("contrastive") loss of Hadsell, Chopra &amp; LeCun (2006), over every image–text pair
-    /// of the batch (a B×B grid, not only the B matching rows):
+    /// The margin loss of the article the kit follows ("How can two trained PyTorch models be combined?",
+    /// strategy 3), over every image–text pair of the batch (a B×B grid, not only the B matching rows):
     /// <code>
     /// d²[i,j] = ‖image_i − text_j‖²                  (squared Euclidean distance)
-    /// d[i,j]  = sqrt(max(d²[i,j], 1e-12))            (the floor keeps the gradient finite at d = 0)
-    /// loss    = mean over all i, j of  y[i,j]·d²[i,j] + (1 − y[i,j])·max(0, margin − d[i,j])²
+    /// loss    = mean over all i, j of  y[i,j]·d²[i,j] + (1 − y[i,j])·max(0, margin − d²[i,j])
     /// </code>
-    /// Matching pairs (y = 1) are pulled together; non-matching pairs are pushed apart until they are at least
-    /// <paramref name="margin"/> apart, and then left alone. The embeddings are used as given: the kit's towers
-    /// L2-normalise them first, so distances lie in [0, 2] and margin 1 sits between "same" and "orthogonal".
+    /// A <i>linear</i> hinge on the <i>squared</i> distance: a non-matching pair closer than the margin is pushed
+    /// with a gradient of constant size in d² (−1 per unit of d²) right up to the margin, then dropped.
+    /// Compare <see cref="HadsellMargin"/>, whose push fades to zero as the pair reaches the margin.
+    /// The embeddings are used as given: the kit's towers L2-normalise them first, so d² lies in [0, 4] and
+    /// margin 1 means "at least 60° apart".
     /// </summary>
     /// <param name="image">B image embeddings (B, D).</param>
     /// <param name="text">B text embeddings (B, D); row i pairs with image row i.</param>
-    /// <param name="margin">How far apart non-matching pairs must be before they stop contributing.</param>
-    /// <param name="labels">y, B×B: 1 where image i and text j match, else 0 (see <see cref="SameKey"/>).</param>
+    /// <param name="labels">y, B×B: 1 where image i and text j match, else 0 (see <see cref="SameKey"/>).
+    /// The article passes a label <i>vector</i>; a B×B matrix is what the formula means (see the notebook).</param>
+    /// <param name="margin">Squared distance beyond which non-matching pairs stop contributing.</param>
     public static Tensor Margin(Tensor image, Tensor text, Tensor labels, double margin = 1.0)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (d2, y) = SquaredDistancesAndLabels(image, text, labels);
+        var loss = (y * d2 + (1 - y) * (margin - d2).clamp_min(0)).mean();
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The pairwise margin ("contrastive") loss of Hadsell, Chopra &amp; LeCun (2006), over every image–text pair:
+    /// <code>
+    /// d²[i,j] = ‖image_i − text_j‖²
+    /// d[i,j]  = sqrt(max(d²[i,j], 1e-12))            (the floor keeps the gradient finite at d = 0)
+    /// loss    = mean over all i, j of  y[i,j]·d²[i,j] + (1 − y[i,j])·max(0, margin − d[i,j])²
+    /// </code>
+    /// A <i>squared</i> hinge on the distance: the push on a non-matching pair, 2·(margin − d), shrinks to zero as
+    /// the pair reaches the margin, so pairs near the margin are barely moved.
+    /// </summary>
+    /// <param name="image">B image embeddings (B, D).</param>
+    /// <param name="text">B text embeddings (B, D); row i pairs with image row i.</param>
+    /// <param name="labels">y, B×B: 1 where image i and text j match, else 0 (see <see cref="SameKey"/>).</param>
+    /// <param name="margin">Distance beyond which non-matching pairs stop contributing.</param>
+    public static Tensor HadsellMargin(Tensor image, Tensor text, Tensor labels, double margin = 1.0)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (d2, y) = SquaredDistancesAndLabels(image, text, labels);
+        var d = d2.clamp_min(1e-12).sqrt();
+        var loss = (y * d2 + (1 - y) * (margin - d).clamp_min(0).pow(2)).mean();
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>(B, B) squared distances of every image to every text, and the labels in the embeddings' dtype.</summary>
+    static (Tensor D2, Tensor Y) SquaredDistancesAndLabels(Tensor image, Tensor text, Tensor labels)
     {
         CheckPair(image, text);
         long b = image.shape[0];
         if (labels.dim() != 2 || labels.shape[0] != b || labels.shape[1] != text.shape[0])
-            throw new ArgumentException($"Expected a {b}×{text.shape[0]} label matrix (1 = image i matches text j), got ({string.Join(", ", labels.shape)}).");
-        using var scope = torch.NewDisposeScope();
+            throw new ArgumentException(
+                $"Expected a {b}×{text.shape[0]} label matrix (1 = image i matches text j), got ({string.Join(", ", labels.shape)}). " +
+                "A label vector would broadcast over columns (y[i,j] = labels[j]), which is not what the loss means; " +
+                "build the matrix with ContrastiveLosses.SameKey(keys, keys) or torch.eye(B).");
         var d2 = (image.unsqueeze(1) - text.unsqueeze(0)).pow(2).sum(-1);    // (B, B)
-        var d = d2.clamp_min(1e-12).sqrt();
-        var y = labels.to(image.dtype);
-        var loss = (y * d2 + (1 - y) * (margin - d).clamp_min(0).pow(2)).mean();
-        return loss.MoveToOuterDisposeScope();
+        return (d2, labels.to(image.dtype));
     }
 
     /// <summary>

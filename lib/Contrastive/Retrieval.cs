@@ -119,6 +119,20 @@ public static class ZeroShot
     public static List<string> Prompts(IEnumerable<string> classNames, string template = DefaultTemplate) =>
         classNames.Select(c => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, c)).ToList();
 
+    /// <summary>
+    /// A prompt ensemble: <paramref name="promptEmbeddings"/> holds <paramref name="promptsPerClass"/> consecutive
+    /// rows per class (class 0's prompts, then class 1's, …); each class gets the normalised mean of its rows.
+    /// Why: one phrasing carries its own quirks; the mean keeps what the phrasings agree on (CLIP used 80).
+    /// </summary>
+    public static Tensor ClassEmbeddings(Tensor promptEmbeddings, int promptsPerClass)
+    {
+        if (promptEmbeddings.dim() != 2 || promptsPerClass < 1 || promptEmbeddings.shape[0] % promptsPerClass != 0)
+            throw new ArgumentException($"Expected (classes × {promptsPerClass}, D) prompt embeddings, got ({string.Join(", ", promptEmbeddings.shape)}).");
+        using var scope = torch.NewDisposeScope();
+        var mean = nn.functional.normalize(promptEmbeddings, p: 2, dim: 1).reshape(-1, promptsPerClass, promptEmbeddings.shape[1]).mean(new long[] { 1 });
+        return nn.functional.normalize(mean, p: 2, dim: 1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Index of the most similar prompt for each image (ties: the lowest index).</summary>
     public static long[] Predict(Tensor imageEmbeddings, Tensor promptEmbeddings)
     {

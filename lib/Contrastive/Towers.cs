@@ -105,18 +105,32 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
     readonly nn.Module<Tensor, Tensor> head;
     readonly List<nn.Module<Tensor, Tensor, Tensor>> topLayers;
 
+    /// <param name="bert">The pretrained MiniLM encoder.</param>
+    /// <param name="head">Projection into the shared space (input: the 384-d sentence embedding).</param>
+    /// <param name="trainableLayers">Top layers to fine-tune. 0 = a <b>locked</b> text tower: with an identity
+    /// head (<see cref="Locked"/>) its outputs are exactly the pretrained sentence embeddings.</param>
     public TextTower(BertEncoder bert, nn.Module<Tensor, Tensor> head, int trainableLayers = 1) : base(nameof(TextTower))
     {
         int n = bert.Config.NumLayers;
-        if (trainableLayers < 1 || trainableLayers > n)
-            throw new ArgumentOutOfRangeException(nameof(trainableLayers), $"Expected 1..{n} trainable layers, got {trainableLayers}.");
+        if (trainableLayers < 0 || trainableLayers > n)
+            throw new ArgumentOutOfRangeException(nameof(trainableLayers), $"Expected 0..{n} trainable layers, got {trainableLayers}.");
         this.bert = bert;
         this.head = head;
         FirstTrainableLayer = n - trainableLayers;
         RegisterComponents();
         topLayers = Enumerable.Range(FirstTrainableLayer, trainableLayers).Select(i => Layer(bert, i)).ToList();
-        Freezing.FreezeAllExcept(bert, topLayers.Select((_, k) => $"encoder.layer.{FirstTrainableLayer + k}").ToArray());
+        if (trainableLayers == 0) foreach (var p in bert.parameters()) p.requires_grad = false;
+        else Freezing.FreezeAllExcept(bert, topLayers.Select((_, k) => $"encoder.layer.{FirstTrainableLayer + k}").ToArray());
     }
+
+    /// <summary>
+    /// A locked text tower: nothing trainable, no projection — text embeddings are MiniLM's pretrained sentence
+    /// embeddings (384-d). Why: words that no training caption uses ("sandal") keep their pretrained place
+    /// relative to the words that training does use ("sneaker"), so the image side is trained <i>into</i> a space
+    /// where unseen class names already mean something ("locked-image tuning" of Zhai et al., 2022, with the
+    /// roles of the towers swapped).
+    /// </summary>
+    public static TextTower Locked(BertEncoder bert) => new(bert, nn.Identity(), trainableLayers: 0);
 
     /// <summary>Index of the first fine-tuned layer; layers below it are frozen and cached.</summary>
     public int FirstTrainableLayer { get; }

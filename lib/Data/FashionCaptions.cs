@@ -56,6 +56,26 @@ public static class FashionCaptions
     public static readonly IReadOnlyList<string> PromptNames =
         ["t-shirt", "pair of trousers", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"];
 
+    /// <summary>
+    /// Class descriptions that name what the item <i>looks like</i>, two per class, for zero-shot prompts. Why: a bare
+    /// name means only what the text encoder learned of it ("sandal" sits no closer to "sneaker" than to "bag" in
+    /// MiniLM); words for shape and parts ("shoe", "straps", "sleeves", "handle") link a new class to the seen ones
+    /// the image side was trained on. Written once from what the classes look like, not tuned on test images.
+    /// </summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> Descriptions =
+    [
+        ["a t-shirt, a top with short sleeves", "a photo of a tee, a short-sleeved top"],
+        ["a pair of trousers, two long legs", "a photo of pants with two long straight legs"],
+        ["a pullover, a knitted sweater with long sleeves", "a photo of a jumper with long sleeves"],
+        ["a dress, a long one-piece garment", "a photo of a dress that widens towards the hem"],
+        ["a coat, a jacket with long sleeves and buttons", "a photo of a long jacket with a zip or buttons"],
+        ["a sandal, an open shoe with thin straps", "a photo of a sandal, a flat summer shoe with straps"],
+        ["a shirt with a collar, buttons and long sleeves", "a photo of a button-up shirt with long sleeves"],
+        ["a sneaker, a low sports shoe with laces", "a photo of a running shoe"],
+        ["a bag, a handbag with a handle", "a photo of a bag, a rectangular handbag with a strap"],
+        ["an ankle boot, a shoe that covers the ankle", "a photo of a short boot with a heel"],
+    ];
+
     /// <summary>Names a caption may use for each class (the first is <see cref="PromptNames"/>'s).</summary>
     public static readonly IReadOnlyList<IReadOnlyList<string>> Names =
     [

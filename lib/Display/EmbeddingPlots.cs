@@ -18,31 +18,48 @@ public static class EmbeddingPlots
     public sealed record Group(Tensor Points, IReadOnlyList<int> Classes, string Modality, bool Filled);
 
     /// <summary>
-    /// A scatter of 2-D points coloured by class and marked by modality (filled circles for one group, open
-    /// diamonds for the other). Same class, same colour: in a good shared space the circles and diamonds of a colour overlap.
+    /// A scatter of 2-D points: <b>colour = class</b> (the same in both modalities), <b>marker = modality</b>
+    /// (filled circles for one group, open diamonds for the other). Classes in <paramref name="markedClasses"/>
+    /// (e.g. the zero-shot classes) are drawn opaque and labelled "(zero-shot)". One legend entry per class and
+    /// modality, grouped by class, so clicking a class hides both its images and its captions.
+    /// In a good shared space the circles and diamonds of a colour overlap.
     /// </summary>
-    public static GenericChart Scatter(IEnumerable<Group> groups, IReadOnlyList<string> classNames, string title)
+    public static GenericChart Scatter(IEnumerable<Group> groups, IReadOnlyList<string> classNames, string title,
+        IReadOnlyCollection<int>? markedClasses = null, string axis = "component")
     {
         var traces = new List<GenericChart>();
         foreach (var g in groups)
         {
             if (g.Points.dim() != 2 || g.Points.shape[1] != 2 || g.Points.shape[0] != g.Classes.Count)
-                throw new ArgumentException($"Expected ({g.Classes.Count}, 2) points for {g.Modality}, got ({string.Join(", ", g.Points.shape)}). Project to 2-D first (Pca).");
-            var xy = g.Points.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                throw new ArgumentException($"Expected ({g.Classes.Count}, 2) points for {g.Modality}, got ({string.Join(", ", g.Points.shape)}). Project to 2-D first (Pca, TSne).");
+            var xy = g.Points.to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
             foreach (var c in g.Classes.Distinct().OrderBy(c => c))
             {
+                bool marked = markedClasses?.Contains(c) ?? false;
                 var rows = Enumerable.Range(0, g.Classes.Count).Where(i => g.Classes[i] == c).ToList();
                 traces.Add(CSharpChart.Point<double, double, string>(
                     x: rows.Select(i => xy[2 * i]), y: rows.Select(i => xy[2 * i + 1]),
-                    Name: $"{classNames[c]} ({g.Modality})",
+                    Name: $"{classNames[c]}{(marked ? " (zero-shot)" : "")} · {g.Modality}",
                     MarkerColor: Color.fromString(Palette[c % Palette.Count]),
                     MarkerSymbol: g.Filled ? StyleParam.MarkerSymbol.Circle : StyleParam.MarkerSymbol.NewModified(StyleParam.MarkerSymbol.Diamond, StyleParam.SymbolStyle.Open),
-                    Opacity: g.Filled ? 0.6 : 0.9));
+                    Opacity: marked ? 1.0 : g.Filled ? 0.5 : 0.8).WithTraceInfo(LegendGroup: classNames[c]));
             }
         }
         return CSharpChart.Combine(traces)
-            .WithXAxisStyle<double, double, string>(TitleText: "component 1")
-            .WithYAxisStyle<double, double, string>(TitleText: "component 2")
+            .WithXAxisStyle<double, double, string>(TitleText: $"{axis} 1")
+            .WithYAxisStyle<double, double, string>(TitleText: $"{axis} 2")
+            .WithTitle(title);
+    }
+
+    /// <summary>Charts next to each other in one row (e.g. before | after), each with its own subplot title.</summary>
+    public static GenericChart SideBySide(IReadOnlyList<GenericChart> charts, IReadOnlyList<string> titles, string title, int height = 520)
+    {
+        if (charts.Count == 0 || charts.Count != titles.Count)
+            throw new ArgumentException($"Expected one title per chart, got {charts.Count} charts and {titles.Count} titles.");
+        // Only the first chart keeps its legend entries: the classes and colours are the same in every panel.
+        var shown = charts.Select((c, i) => i == 0 ? c : c.WithTraceInfo(ShowLegend: false)).ToList();
+        return CSharpChart.Grid(shown, nRows: 1, nCols: charts.Count, SubPlotTitles: titles.ToArray())
+            .WithPixelSize(520 * charts.Count + 220, height)
             .WithTitle(title);
     }
 

@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Reference values for lib/Contrastive/ContrastiveLosses.cs, computed independently with PyTorch.
 
+Three losses: the article's margin loss (ContrastiveLosses.Margin, written here from the article's text with
+torch.cdist), Hadsell et al.'s (ContrastiveLosses.HadsellMargin) and CLIP's InfoNCE.
+
 Run with Debian's python3-torch (not a pyenv python):
     /usr/bin/python3 scripts/contrastive/make_loss_fixtures.py
 Writes data/pytorch-fixtures/contrastive-losses.json: inputs, loss values and gradients w.r.t. the image
@@ -14,7 +17,15 @@ import torch.nn.functional as F
 torch.manual_seed(0)
 B, D = 6, 5
 
-def margin_loss(img, txt, labels, margin=1.0):
+def article_margin_loss(img, txt, labels, margin=1.0):
+    # The article's strategy-3 loss, as its text writes it ("How can two trained PyTorch models be combined?"):
+    #   distance = squared Euclidean distance of every image-text pair
+    #   loss = mean( y * distance + (1 - y) * clamp(margin - distance, min=0) )
+    # (margin = 1 gives the article's clamp(1 - distance, min=0)). Here with a B x B label matrix.
+    distance = torch.cdist(img, txt) ** 2
+    return torch.mean(labels * distance + (1 - labels) * torch.clamp(margin - distance, min=0))
+
+def hadsell_margin_loss(img, txt, labels, margin=1.0):
     # Hadsell, Chopra & LeCun (2006), for every image-text pair in the batch:
     # d2[i,j] = ||img_i - txt_j||^2, d = sqrt(d2)
     # loss = mean_ij( y_ij * d2 + (1 - y_ij) * max(0, margin - d)^2 )
@@ -42,10 +53,22 @@ for name, scale in [("unit", None), ("raw", 0.4)]:
         a, b = F.normalize(a, dim=1), F.normalize(b, dim=1)   # what the model feeds the loss
     else:
         a, b = a * scale, b * scale
+    for loss_name, fn in [("margin", article_margin_loss), ("hadsell", hadsell_margin_loss)]:
+        img, txt = leaf(a), leaf(b)
+        loss = fn(img, txt, labels)
+        loss.backward()
+        cases.append({"loss": loss_name, "name": name, "margin": 1.0, "keys": keys.tolist(),
+                      "image": a.double().tolist(), "text": b.double().tolist(),
+                      "value": loss.item(), "grad_image": img.grad.tolist(), "grad_text": txt.grad.tolist()})
+
+# A margin other than 1 (the article writes 1; the kit's parameter must mean the same thing for any value).
+g = torch.Generator().manual_seed(1)                     # own generator: the other cases' draws stay as they were
+a, b = torch.randn(B, D, generator=g) * 0.5, torch.randn(B, D, generator=g) * 0.5
+for loss_name, fn in [("margin", article_margin_loss), ("hadsell", hadsell_margin_loss)]:
     img, txt = leaf(a), leaf(b)
-    loss = margin_loss(img, txt, labels)
+    loss = fn(img, txt, labels, margin=2.0)
     loss.backward()
-    cases.append({"loss": "margin", "name": name, "margin": 1.0, "keys": keys.tolist(),
+    cases.append({"loss": loss_name, "name": "margin2", "margin": 2.0, "keys": keys.tolist(),
                   "image": a.double().tolist(), "text": b.double().tolist(),
                   "value": loss.item(), "grad_image": img.grad.tolist(), "grad_text": txt.grad.tolist()})
 

@@ -1,39 +1,52 @@
 namespace Tutorials.Tests.Notebooks;
 
 /// <summary>
-/// What notebook 03 teaches, checked on its smoke run: contrastive fine-tuning of both towers aligns the two
-/// modalities — recall@1 after training clearly beats both the untrained heads and chance, in both directions —
-/// and both losses learn. Smoke run measured on 2 shared cores (4 epochs, 210 pairs): image→text R@1 0.061 → 0.389,
-/// text→image R@1 0.061 → 0.593, chance 0.045, margin-loss image→text R@1 0.218 (full mode, 10 epochs, 700 pairs:
-/// 0.607, 0.821 and 0.564). Zero-shot accuracy is reported, not asserted: at this scale it stays near chance.
+/// What notebook 03 teaches, checked on its smoke run (one seed; figures of the measured smoke run in each test):
+/// contrastive fine-tuning with the article's margin loss aligns the two modalities (recall@1 well above the
+/// untrained heads and chance, both directions); Hadsell's loss and InfoNCE learn on the same budget; and zero-shot
+/// classification of classes no caption named works once the classes are described rather than only named.
 /// </summary>
 [Collection("smoke run")]
 public class Notebook03Tests(SmokeRun run)
 {
     const string Notebook = "03-contrastive-shared-space.ipynb";
 
+    /// <summary>
+    /// Smoke run measured (4 epochs, 210 pairs): image→text R@1 0.061 → 0.114, text→image 0.061 → 0.125, chance 0.045.
+    /// The article's loss learns slowly at this budget: on unit vectors in 128-d most non-matching pairs start with
+    /// d² ≈ 2, beyond its margin of 1, so its push only acts once pairs come closer.
+    /// </summary>
     [Fact]
-    public void ContrastiveFineTuningAlignsImagesAndCaptions()
+    public void TrainingWithTheArticlesLossAlignsImagesAndCaptions()
     {
         var r = run.ResultsOf(Notebook);
-        Assert.True(r["i2t_r1_after"] > r["i2t_r1_before"] + 0.10, $"image→text R@1 {r["i2t_r1_before"]:F3} → {r["i2t_r1_after"]:F3}, expected a gain of > 0.10");
-        Assert.True(r["t2i_r1_after"] > r["t2i_r1_before"] + 0.10, $"text→image R@1 {r["t2i_r1_before"]:F3} → {r["t2i_r1_after"]:F3}, expected a gain of > 0.10");
-        Assert.True(r["i2t_r1_after"] > 3 * r["chance_r1"], $"image→text R@1 {r["i2t_r1_after"]:F3} vs chance {r["chance_r1"]:F3}");
-        Assert.True(r["t2i_r1_after"] > 3 * r["chance_r1"], $"text→image R@1 {r["t2i_r1_after"]:F3} vs chance {r["chance_r1"]:F3}");
-        Assert.InRange(r["i2t_r5_after"], r["i2t_r1_after"], 1.0);                 // recall@k grows with k
-        Assert.InRange(r["i2t_r10_after"], r["i2t_r5_after"], 1.0);
+        Assert.True(r["i2t_r1_after"] > r["i2t_r1_before"] + 0.04, $"image→text R@1 {r["i2t_r1_before"]:F3} → {r["i2t_r1_after"]:F3}, expected a gain of > 0.04");
+        Assert.True(r["t2i_r1_after"] > r["t2i_r1_before"] + 0.04, $"text→image R@1 {r["t2i_r1_before"]:F3} → {r["t2i_r1_after"]:F3}, expected a gain of > 0.04");
+        Assert.True(r["i2t_r1_after"] > 2 * r["chance_r1"], $"image→text R@1 {r["i2t_r1_after"]:F3} vs chance {r["chance_r1"]:F3}");
+        Assert.True(r["t2i_r1_after"] > 2 * r["chance_r1"], $"text→image R@1 {r["t2i_r1_after"]:F3} vs chance {r["chance_r1"]:F3}");
     }
 
+    /// <summary>Smoke run measured: Hadsell 0.271 / 0.250, InfoNCE 0.382 / 0.614 (image→text / text→image R@1).</summary>
     [Fact]
-    public void BothLossesLearnAndZeroShotIsReported()
+    public void HadsellsLossAndInfoNceLearnOnTheSameBudget()
     {
         var r = run.ResultsOf(Notebook);
-        Assert.True(r["margin_i2t_r1"] > 2 * r["chance_r1"], $"margin-loss image→text R@1 {r["margin_i2t_r1"]:F3} vs chance {r["chance_r1"]:F3}");
-        Assert.Equal(r["i2t_r1_after"], r["infonce_i2t_r1"]);
-        Assert.InRange(r["zero_shot_acc"], 0.0, 1.0);
-        // Step timings are reported, not compared: on a shared 2-core machine one smoke-mode step is noise
-        // (the full suite measured 5.3 s vs 5.0 s while unit tests ran alongside; alone, full mode measured 3.7 s vs 7.4 s).
-        Assert.True(r["top_layers_step_seconds"] > 0 && r["full_finetune_step_seconds"] > 0);
-        Assert.InRange(r["margin_zero_shot_acc"], 0.0, 1.0);
+        foreach (var loss in new[] { "hadsell", "infonce" })
+            foreach (var dir in new[] { "i2t", "t2i" })
+                Assert.True(r[$"{loss}_{dir}_r1"] > 2 * r["chance_r1"], $"{loss} {dir} R@1 {r[$"{loss}_{dir}_r1"]:F3} vs chance {r["chance_r1"]:F3}");
+    }
+
+    /// <summary>Smoke run measured: fine-tuned text 0.317 (names) → 0.650 (descriptions); locked text 0.233 → 0.608; chance 0.333.</summary>
+    [Fact]
+    public void DescribingTheHeldOutClassesMakesZeroShotWork()
+    {
+        var r = run.ResultsOf(Notebook);
+        Assert.True(r["zero_shot_acc"] >= 0.45, $"zero-shot with descriptions {r["zero_shot_acc"]:F3}, expected ≥ 0.45 (chance 0.333)");
+        Assert.True(r["zero_shot_acc"] > r["zero_shot_acc_names"] + 0.15,
+            $"fine-tuned text: descriptions {r["zero_shot_acc"]:F3} should beat bare names {r["zero_shot_acc_names"]:F3} by > 0.15");
+        Assert.True(r["zero_shot_acc_locked"] > r["zero_shot_acc_locked_names"] + 0.15,
+            $"locked text: descriptions {r["zero_shot_acc_locked"]:F3} should beat bare names {r["zero_shot_acc_locked_names"]:F3} by > 0.15");
+        // The locked variant still aligns the seen classes.
+        Assert.True(r["locked_t2i_r1"] > 3 * r["chance_r1"], $"locked text, text→image R@1 {r["locked_t2i_r1"]:F3} vs chance {r["chance_r1"]:F3}");
     }
 }
