@@ -1,3 +1,4 @@
+using Tutorials.Contrastive;
 using Tutorials.Solutions;
 using Tutorials.Tests.Training;
 
@@ -11,6 +12,15 @@ public class Exercises03Tests
 
     [Fact]
     public void MarginLossSolutionPasses() => ExerciseAssert.Right(Exercises.CheckMarginLoss(Notebook03.MarginLoss));
+
+    /// <summary>
+    /// Two independent implementations of the article's loss agree: the kit's <see cref="ContrastiveLosses.Margin"/>
+    /// (checked against PyTorch fixtures) and the exercise's reference, written from the formula. Either one drifting
+    /// from the article would fail here.
+    /// </summary>
+    [Fact]
+    public void KitMarginLossIsTheArticlesFormula() =>
+        ExerciseAssert.Right(Exercises.CheckMarginLoss((i, t, y) => ContrastiveLosses.Margin(i, t, y)));
 
     [Fact]
     public void MarginLossStubIsNotDone() => ExerciseAssert.NotDone(Exercises.CheckMarginLoss((_, _, _) => throw new NotImplementedException()));
