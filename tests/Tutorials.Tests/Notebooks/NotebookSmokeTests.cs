@@ -6,8 +6,8 @@ namespace Tutorials.Tests.Notebooks;
 
 /// <summary>
 /// Runs notebooks in smoke mode through the kit's own runner (one fresh kernel process each), each at most once
-/// per test run, on first request. Tests in the "smoke run" collection run one after another, so notebooks never
-/// compete for the CPU cores.
+/// per test run, on first request. Tests in the "smoke run" collection run one after another, and xunit.runner.json
+/// turns off parallel collections, so a notebook's kernel never competes with other tests for the CPU cores.
 /// </summary>
 public sealed class SmokeRun
 {

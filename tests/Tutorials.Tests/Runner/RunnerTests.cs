@@ -97,6 +97,24 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void NotebooksRunOneAfterAnother()
+    {
+        // Each kernel uses every core; two at once would fight over them. Each notebook records when its cell ran.
+        string Cell(string tag) =>
+            $"var start = DateTime.UtcNow.Ticks; System.Threading.Thread.Sleep(1500);\n" +
+            $"System.IO.File.AppendAllText(@\"{Path.Combine(_dir, "intervals.txt")}\", $\"{tag} {{start}} {{DateTime.UtcNow.Ticks}}\\n\");";
+        var first = NotebookFile.Write(Path.Combine(_dir, "first.ipynb"), Cell("first"));
+        var second = NotebookFile.Write(Path.Combine(_dir, "second.ipynb"), Cell("second"));
+
+        var result = Repo.RunNotebooks("smoke", Path.Combine(_dir, "out"), first, second);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var intervals = File.ReadAllLines(Path.Combine(_dir, "intervals.txt")).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => (Start: long.Parse(p[1]), End: long.Parse(p[2])));
+        Assert.True(intervals["second"].Start >= intervals["first"].End,
+            $"the second notebook started {TimeSpan.FromTicks(intervals["first"].End - intervals["second"].Start).TotalSeconds:0.0} s before the first ended");
+    }
+
+    [Fact]
     public void BadMemoryBudgetIsAUsageError()
     {
         var result = Repo.Run("dotnet", [Repo.RunnerDll, "--out", _dir], Repo.Root,
