@@ -3,6 +3,7 @@ using Tutorials.Tests.Support;
 namespace Tutorials.Tests.Environment;
 
 /// <summary>00 also runs under dotnet-repl, the way a learner's own kernel runs it (not only under the kit's runner).</summary>
+[Trait("Category", "Slow")]
 public sealed class DotnetReplTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("kit-repl-").FullName;

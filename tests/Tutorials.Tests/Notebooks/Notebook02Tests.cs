@@ -2,6 +2,7 @@ namespace Tutorials.Tests.Notebooks;
 
 /// <summary>What notebook 02 teaches, checked on its smoke run: the depth branch helps, above all where RGB is blind.</summary>
 [Collection("smoke run")]
+[Trait("Category", "Notebook")]
 public class Notebook02Tests(SmokeRun run)
 {
     const string Notebook = "02-new-input-branch.ipynb";

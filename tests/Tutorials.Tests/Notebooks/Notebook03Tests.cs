@@ -8,6 +8,7 @@ namespace Tutorials.Tests.Notebooks;
 /// 0.607, 0.821 and 0.564). Zero-shot accuracy is reported, not asserted: at this scale it stays near chance.
 /// </summary>
 [Collection("smoke run")]
+[Trait("Category", "Notebook")]
 public class Notebook03Tests(SmokeRun run)
 {
     const string Notebook = "03-contrastive-shared-space.ipynb";

@@ -4,6 +4,7 @@ using Tutorials.Tests.Support;
 namespace Tutorials.Tests.Runner;
 
 /// <summary>The notebook runner, run as a separate process exactly as the README's command runs it.</summary>
+[Trait("Category", "Slow")]
 public sealed class RunnerTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("kit-runner-").FullName;
