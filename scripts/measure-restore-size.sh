@@ -5,12 +5,14 @@
 # pretrained weights) plus the notebook kernel's own `#r "nuget: …"` restore. It prints the cache's size, the
 # largest packages and the time taken. Nothing in your own NuGet cache or checkout is touched.
 #
-# usage: scripts/measure-restore-size.sh [--restore-only]
-#   --restore-only   only `dotnet restore tools/NotebookRunner` (which restores lib/ too); no build, no kernel
+# usage: scripts/measure-restore-size.sh [--restore-only [PROJECT]]
+#   --restore-only   only `dotnet restore PROJECT` (default tools/NotebookRunner, which restores lib/ too); no build,
+#                    no kernel. `--restore-only lib` measures the library alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 mode=${1:-full}
+project=${2:-tools/NotebookRunner/NotebookRunner.csproj}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/repo" "$work/packages" "$work/home"
@@ -20,8 +22,8 @@ export NUGET_PACKAGES="$work/packages" HOME="$work/home" DOTNET_CLI_HOME="$work/
 cd "$work/repo"
 start=$(date +%s)
 if [ "$mode" = "--restore-only" ]; then
-  dotnet restore tools/NotebookRunner/NotebookRunner.csproj >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
-  what="dotnet restore tools/NotebookRunner (runner + lib + weights)"
+  dotnet restore "$project" >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
+  what="dotnet restore $project"
 else
   TUTORIALS_MODE=smoke dotnet run --project tools/NotebookRunner -c Release -- 00 >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
   what="README command 1 on notebook 00 (smoke): build restore + the kernel's #r restore"
