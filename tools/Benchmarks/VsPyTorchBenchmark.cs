@@ -9,8 +9,9 @@ namespace Tutorials.Benchmarks;
 /// How fast is a training step in the kit compared with what a learner would use instead? For notebook 02's RGB+D
 /// segmenter step and notebook 03's top-layer tower step, times (a) TorchSharp through the kit's trainer
 /// (Trainer.Fit over one epoch of the round's steps), (b) TorchSharp in a bare loop (zero_grad, forward, backward,
-/// step in one dispose scope), (c) PyTorch with the same model, batch shapes and optimizer. The three run in turn,
-/// round after round, so a change in machine load hits all of them. Prints medians over rounds; asserts nothing.
+/// step in one dispose scope), (c) PyTorch with the same model, batch shapes and optimizer. The three run in turn
+/// (the first one rotating), round after round, so a change in machine load hits all of them. Prints medians over
+/// rounds; asserts nothing. On a shared or loaded machine the figures are noise: run it alone and give the load.
 /// </summary>
 static class VsPyTorchBenchmark
 {
@@ -32,8 +33,12 @@ static class VsPyTorchBenchmark
             var kit = new List<double>(); var bare = new List<double>(); var py = new List<double>();
             for (int round = 0; round <= rounds; round++)
             {
-                double k = KitTrainerStep(w, stepsPerRound), b = BareLoopStep(w, stepsPerRound);
-                double? p = peer?.Round(w.Name);
+                // The three take turns, and who goes first rotates each round, so neither load drift nor a
+                // warm cache favours one of them.
+                double k = 0, b = 0; double? p = null;
+                var turns = new List<Action> { () => k = KitTrainerStep(w, stepsPerRound), () => b = BareLoopStep(w, stepsPerRound) };
+                if (peer is not null) turns.Add(() => p = peer.Round(w.Name));
+                for (int t = 0; t < turns.Count; t++) turns[(t + round) % turns.Count]();
                 if (round == 0) continue;   // warm-up: first allocations, thread pools, lazy initialisation
                 kit.Add(k); bare.Add(b); if (p is double v) py.Add(v);
                 Console.WriteLine($"  round {round}: kit trainer {k:0.000} s, bare loop {b:0.000} s" + (p is double q ? $", PyTorch {q:0.000} s" : "") + " per step");
