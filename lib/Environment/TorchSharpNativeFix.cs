@@ -30,6 +30,7 @@ public static class TorchSharpNativeFix
             _done = new(false, [], [], $"{libstdcxx} provides {MissingVersion}: no fix needed.");
         else
             _done = PatchFiles(CandidateFiles(), libstdcxx);
+        MallocTuning.Apply();   // opt-in, before libtorch allocates anything (see MallocTuning)
         KernelPreload.Run();
         return _done;
     }

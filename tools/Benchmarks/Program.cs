@@ -1,5 +1,6 @@
 // Benchmarks print figures; they assert nothing (tests stay deterministic, timings belong here).
 //   dotnet run --project tools/Benchmarks -c Release -- feature-cache [--per-digit 30] [--epochs 40]
+//   dotnet run --project tools/Benchmarks -c Release -- vs-pytorch [--rounds 7] [--steps 3]
 using Tutorials;
 using Tutorials.Benchmarks;
 
@@ -10,8 +11,12 @@ switch (command)
     case "feature-cache":
         FeatureCacheBenchmark.Run(Arg(args, "--per-digit", 30), Arg(args, "--epochs", 40));   // 40 epochs, as notebook 01 (full)
         return 0;
+    case "vs-pytorch":
+        VsPyTorchBenchmark.Run(Arg(args, "--rounds", 7), Arg(args, "--steps", 3));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks feature-cache [--per-digit N (1-100)] [--epochs E]");
+        Console.Error.WriteLine("usage: Benchmarks feature-cache [--per-digit N (1-100)] [--epochs E]\n" +
+                                "       Benchmarks vs-pytorch [--rounds R] [--steps S]   (PyTorch side: python3 with torch, e.g. Debian's python3-torch)");
         return 64;
 }
 

@@ -14,7 +14,7 @@ namespace Tutorials.Runner;
 /// <summary>The outcome of one notebook, written by the child process for the parent.</summary>
 public sealed record NotebookOutcome(
     string Notebook, string Status, double Seconds, int Cells, int? FailedCell, string? Error,
-    Dictionary<string, double> Results);
+    Dictionary<string, double> Results, double? PeakResidentMB = null);
 
 /// <summary>
 /// Runs one notebook top to bottom in a fresh in-process C# kernel (Microsoft.DotNet.Interactive), the way
@@ -84,7 +84,7 @@ static class ChildRun
         await WriteAtomicAsync(executedPath, document.ToJupyterJson());
         var outcome = new NotebookOutcome(
             Path.GetFileName(notebookPath), failed is null ? "passed" : "failed", Math.Round(watch.Elapsed.TotalSeconds, 1),
-            codeCells.Count, failed, error, ResultsFile.Read(resultsFile));
+            codeCells.Count, failed, error, ResultsFile.Read(resultsFile), PeakMemory.OfThisProcess());
         await WriteAtomicAsync(Path.Combine(outDir, name + ".outcome.json"), JsonSerializer.Serialize(outcome, Json.Options));
         return failed is null ? 0 : 2;
     }

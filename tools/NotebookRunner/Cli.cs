@@ -22,24 +22,31 @@ static class Cli
 
 sealed class UsageException(string message) : Exception(message);
 
-sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? Child, bool Help, string Mode)
+sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? Child, bool Help, string Mode,
+    int MemoryBudgetMB, bool CheckBudget)
 {
     public const string Usage = """
         Runs the kit's notebooks headlessly, each top to bottom in a fresh kernel.
 
-        usage: NotebookRunner [notebook.ipynb | name ...] [--out DIR]
-          notebook   paths, or names such as 00 or 01-feature-concatenation (default: every notebooks/*.ipynb)
-          --out DIR  where executed notebooks, HTML and summary.json go (default: artifacts/notebooks)
+        Notebooks run one at a time (each kernel uses every core); for each the summary gives wall seconds
+        and the peak resident memory of its kernel process.
+
+        usage: NotebookRunner [notebook.ipynb | name ...] [--out DIR] [--check-budget]
+          notebook        paths, or names such as 00 or 01-feature-concatenation (default: every notebooks/*.ipynb)
+          --out DIR       where executed notebooks, HTML and summary.json go (default: artifacts/notebooks)
+          --check-budget  exit with code 3 when a notebook's peak memory is over the budget
         environment:
-          TUTORIALS_MODE  smoke (minutes in total, for tests and pre-flight) or full (the real run; default)
-        exit code: 0 all passed, 1 a notebook failed, 64 bad usage
+          TUTORIALS_MODE              smoke (minutes in total, for tests and pre-flight) or full (the real run; default)
+          TUTORIALS_MEMORY_BUDGET_MB  peak resident memory allowed per notebook (default 2048 full, 1536 smoke);
+                                      notebooks over it are flagged OVER in the table
+        exit code: 0 all passed, 1 a notebook failed, 3 over budget (with --check-budget), 64 bad usage
         """;
 
     public static Options Parse(string[] args)
     {
         var notebooks = new List<string>();
         string? outDir = null, child = null;
-        bool help = false;
+        bool help = false, checkBudget = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -47,6 +54,7 @@ sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? C
                 case "-h" or "--help": help = true; break;
                 case "--out": outDir = Next(args, ref i, "--out"); break;
                 case "--child": child = Next(args, ref i, "--child"); break;
+                case "--check-budget": checkBudget = true; break;
                 case var a when a.StartsWith('-'): throw new UsageException($"unknown option {a}");
                 default: notebooks.Add(args[i]); break;
             }
@@ -56,7 +64,7 @@ sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? C
         if (mode is not ("smoke" or "full"))
             throw new UsageException($"TUTORIALS_MODE is '{mode}', expected 'smoke' or 'full' (unset means full)");
         if (child is not null && outDir is null) throw new UsageException("--child needs --out");
-        return new Options(notebooks, outDir, child, help, mode);
+        return new Options(notebooks, outDir, child, help, mode, MemoryBudget.Resolve(mode), checkBudget);
     }
 
     static string Next(string[] args, ref int i, string name) =>

@@ -6,6 +6,8 @@ namespace Tutorials.Runner;
 /// <summary>
 /// Runs each notebook in its own child process (a fresh kernel: no state, assemblies or native memory carried
 /// over), relays its progress, renders HTML, and writes summary.json plus a table at the end.
+/// Notebooks run strictly one after another: each kernel's libtorch already uses every core, so two at once
+/// would only fight over them (measured: 02 and 04 together took 4× longer each than one after the other).
 /// </summary>
 static class ParentRun
 {
@@ -16,7 +18,7 @@ static class ParentRun
         var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(root, "artifacts", "notebooks"));
         Directory.CreateDirectory(outDir);
 
-        Console.WriteLine($"Running {notebooks.Count} notebook(s) in {options.Mode} mode → {outDir}");
+        Console.WriteLine($"Running {notebooks.Count} notebook(s) in {options.Mode} mode, one at a time, memory budget {options.MemoryBudgetMB} MB each → {outDir}");
         var outcomes = new List<SummaryEntry>();
         var total = Stopwatch.StartNew();
         for (int i = 0; i < notebooks.Count; i++)
@@ -32,23 +34,34 @@ static class ParentRun
                 html = Path.Combine(outDir, name + ".html");
                 await ChildRun.WriteAtomicAsync(html, HtmlRenderer.Render(await File.ReadAllTextAsync(executed), name));
             }
-            outcomes.Add(new SummaryEntry(outcome.Notebook, outcome.Status, outcome.Seconds, outcome.Cells, outcome.FailedCell,
-                outcome.Error, outcome.Results, File.Exists(executed) ? Path.GetFileName(executed) : null,
-                html is null ? null : Path.GetFileName(html)));
+            bool over = outcome.PeakResidentMB > options.MemoryBudgetMB;
+            outcomes.Add(new SummaryEntry(outcome.Notebook, outcome.Status, outcome.Seconds, outcome.PeakResidentMB, over,
+                outcome.Cells, outcome.FailedCell, outcome.Error, outcome.Results,
+                File.Exists(executed) ? Path.GetFileName(executed) : null, html is null ? null : Path.GetFileName(html)));
+            var peak = outcome.PeakResidentMB is double mb ? $", peak {mb:0} MB resident{(over ? $" (over the {options.MemoryBudgetMB} MB budget)" : "")}" : "";
             Console.WriteLine(outcome.Status == "passed"
-                ? $"    ✓ passed in {outcome.Seconds:0.0} s"
+                ? $"    ✓ passed in {outcome.Seconds:0.0} s{peak}"
                 : $"    ✗ {outcome.Status} at cell {outcome.FailedCell?.ToString() ?? "?"}: {FirstLines(outcome.Error, 6)}");
         }
         total.Stop();
 
-        var summary = new Summary(options.Mode, DateTime.UtcNow.ToString("o"), Math.Round(total.Elapsed.TotalSeconds, 1), outcomes);
+        // The whole run: notebooks run one at a time, so the largest kernel is the most the run held at once
+        // (plus the runner itself, reported separately).
+        var peaks = outcomes.Where(o => o.PeakResidentMB is not null).Select(o => o.PeakResidentMB!.Value).ToList();
+        var summary = new Summary(options.Mode, DateTime.UtcNow.ToString("o"), Math.Round(total.Elapsed.TotalSeconds, 1),
+            peaks.Count > 0 ? peaks.Max() : null, PeakMemory.OfThisProcess(), options.MemoryBudgetMB,
+            System.Environment.ProcessorCount, outcomes);
         await ChildRun.WriteAtomicAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, Json.Options));
         PrintTable(summary);
 
         var failed = outcomes.Where(o => o.Status != "passed").ToList();
         foreach (var f in failed)
             Console.Error.WriteLine($"FAILED {f.Notebook}, cell {f.FailedCell?.ToString() ?? "?"}: {FirstLines(f.Error, 12)}");
-        return failed.Count == 0 ? 0 : 1;
+        if (failed.Count > 0) return 1;
+        var overBudget = outcomes.Where(o => o.OverBudget).ToList();
+        foreach (var o in overBudget)
+            Console.Error.WriteLine($"OVER BUDGET {o.Notebook}: peak {o.PeakResidentMB:0} MB resident, budget {options.MemoryBudgetMB} MB ({MemoryBudget.Variable})");
+        return overBudget.Count > 0 && options.CheckBudget ? 3 : 0;
     }
 
     static async Task<NotebookOutcome> RunChildAsync(string notebook, string outDir)
@@ -59,6 +72,7 @@ static class ParentRun
         var psi = ChildStartInfo(notebook, outDir);
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(psi)!;
+        using var memory = new PeakMemory.Poller(process);
         var stderr = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginErrorReadLine();
@@ -71,11 +85,16 @@ static class ParentRun
                 Console.WriteLine("            " + line);
         }
         await process.WaitForExitAsync();
+        memory.Dispose();
         if (File.Exists(outcomePath))
-            return JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath), Json.Options)!;
+        {
+            var reported = JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath), Json.Options)!;
+            // The child's own reading is exact; the polled one only fills in where the OS gave the child none.
+            return reported with { PeakResidentMB = reported.PeakResidentMB ?? memory.Peak };
+        }
         // The child died before writing its outcome (a native crash, out of memory, …).
         return new NotebookOutcome(Path.GetFileName(notebook), "crashed", Math.Round(watch.Elapsed.TotalSeconds, 1), 0, null,
-            $"the kernel process exited with code {process.ExitCode} before finishing. {stderr}", new());
+            $"the kernel process exited with code {process.ExitCode} before finishing. {stderr}", new(), memory.Peak);
     }
 
     static ProcessStartInfo ChildStartInfo(string notebook, string outDir)
@@ -113,26 +132,36 @@ static class ParentRun
 
     static void PrintTable(Summary s)
     {
-        Console.WriteLine($"\nSummary ({s.Mode} mode, {s.TotalSeconds:0.0} s)");
+        Console.WriteLine($"\nSummary ({s.Mode} mode, {s.TotalSeconds:0.0} s, largest kernel {Mb(s.PeakResidentMB)} MB resident, " +
+                          $"budget {s.MemoryBudgetMB} MB per notebook, {s.Cores} cores)");
         int w = Math.Max(8, s.Notebooks.Max(n => n.Notebook.Length));
-        Console.WriteLine($"  {"notebook".PadRight(w)}  {"status",-7} {"seconds",8}  key results");
+        Console.WriteLine($"  {"notebook".PadRight(w)}  {"status",-7} {"seconds",8} {"peak MB",8} {"budget",-6}  key results");
         foreach (var n in s.Notebooks)
         {
             var results = string.Join(", ", n.Results.Select(r => $"{r.Key}={r.Value:G4}"));
-            Console.WriteLine($"  {n.Notebook.PadRight(w)}  {n.Status,-7} {n.Seconds,8:0.0}  {results}");
+            var budget = n.PeakResidentMB is null ? "?" : n.OverBudget ? "OVER" : "ok";
+            Console.WriteLine($"  {n.Notebook.PadRight(w)}  {n.Status,-7} {n.Seconds,8:0.0} {Mb(n.PeakResidentMB),8} {budget,-6}  {results}");
         }
         int passed = s.Notebooks.Count(n => n.Status == "passed");
-        Console.WriteLine($"  {passed} passed, {s.Notebooks.Count - passed} failed");
+        int over = s.Notebooks.Count(n => n.OverBudget);
+        Console.WriteLine($"  {passed} passed, {s.Notebooks.Count - passed} failed, {over} over the memory budget");
     }
+
+    static string Mb(double? mb) => mb is double v ? v.ToString("0") : "?";
 
     static string FirstLines(string? text, int n) =>
         text is null ? "" : string.Join("\n      ", text.Split('\n').Take(n));
 }
 
-sealed record SummaryEntry(string Notebook, string Status, double Seconds, int Cells, int? FailedCell, string? Error,
-    Dictionary<string, double> Results, string? Executed, string? Html);
+/// <summary>One notebook in summary.json. Seconds: wall time of its cells; PeakResidentMB: its kernel process's
+/// peak resident memory (see <see cref="PeakMemory"/>); OverBudget: PeakResidentMB above the run's budget.</summary>
+sealed record SummaryEntry(string Notebook, string Status, double Seconds, double? PeakResidentMB, bool OverBudget,
+    int Cells, int? FailedCell, string? Error, Dictionary<string, double> Results, string? Executed, string? Html);
 
-sealed record Summary(string Mode, string FinishedUtc, double TotalSeconds, List<SummaryEntry> Notebooks);
+/// <summary>summary.json. TotalSeconds: the whole run, wall; PeakResidentMB: the largest notebook kernel (notebooks
+/// run one at a time, so the most any moment of the run needed besides the runner's own RunnerPeakResidentMB).</summary>
+sealed record Summary(string Mode, string FinishedUtc, double TotalSeconds, double? PeakResidentMB, double? RunnerPeakResidentMB,
+    int MemoryBudgetMB, int Cores, List<SummaryEntry> Notebooks);
 
 static class RepoRoot
 {

@@ -8,6 +8,7 @@ namespace Tutorials.Tests.Audio;
 /// (Italian was held out of pretraining), a nearest-centroid classifier built from one speaker's words recognises
 /// the other speaker's words far better with pretrained features than with the same network's random weights.
 /// </summary>
+[Trait("Category", "Slow")]
 public class PretrainedAudioEncoderTests
 {
     const string A = "it-carlo", B = "it-menardi";

@@ -8,6 +8,7 @@ namespace Tutorials.Tests.Backbones;
 /// <summary>
 /// The encoder must be trainable (the contrastive notebook fine-tunes it) and freezable (feature extraction).
 /// </summary>
+[Trait("Category", "Slow")]
 public class BertTrainingTests(ITestOutputHelper output)
 {
     static readonly string[] Anchors = ["A man is playing a guitar.", "The cat sleeps on the sofa.", "How do I reset my password?", "It is raining."];

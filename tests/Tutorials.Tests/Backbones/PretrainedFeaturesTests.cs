@@ -23,6 +23,7 @@ namespace Tutorials.Tests.Backbones;
 /// </para>
 /// </summary>
 [Collection(PretrainedResNetCollection.Name)]
+[Trait("Category", "Slow")]
 public class PretrainedFeaturesTests(PretrainedResNetFixture fixture)
 {
     const int Side = 64;

@@ -12,6 +12,7 @@ namespace Tutorials.Tests.Backbones;
 /// batch-norm statistics, a fixed input and PyTorch's output and layer2 map for it. PyTorch is not needed to run
 /// these tests. Tolerance: max |difference| ≤ 1e-5 (same float32 operations; only summation order may differ).
 /// </summary>
+[Trait("Category", "Slow")]
 public class PyTorchInteropTests
 {
     const float Tolerance = 1e-5f;

@@ -9,6 +9,7 @@ namespace Tutorials.Tests.Environment;
 /// kit's runner), and the executed notebook shows what a learner should see: the kit's HTML as HTML, and the
 /// training progress as one output per training call holding the final state.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class DotnetReplTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("kit-repl-").FullName;

@@ -1,6 +1,7 @@
 namespace Tutorials.Tests.Notebooks;
 
 [Collection("smoke run")]
+[Trait("Category", "Notebook")]
 public class Notebook01Tests(SmokeRun run)
 {
     const string Notebook = "01-feature-concatenation.ipynb";

@@ -7,6 +7,7 @@ namespace Tutorials.Tests.Notebooks;
 /// and were camouflaged objects visible in RGB the RGB-only model would find them.
 /// </summary>
 [Collection("smoke run")]
+[Trait("Category", "Notebook")]
 public class Notebook02Tests(SmokeRun run)
 {
     const string Notebook = "02-new-input-branch.ipynb";

@@ -7,6 +7,7 @@ namespace Tutorials.Tests.Notebooks;
 /// classification of classes no caption named works once the classes are described rather than only named.
 /// </summary>
 [Collection("smoke run")]
+[Trait("Category", "Notebook")]
 public class Notebook03Tests(SmokeRun run)
 {
     const string Notebook = "03-contrastive-shared-space.ipynb";

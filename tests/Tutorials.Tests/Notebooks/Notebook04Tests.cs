@@ -1,6 +1,7 @@
 namespace Tutorials.Tests.Notebooks;
 
 [Collection("smoke run")]
+[Trait("Category", "Notebook")]
 public class Notebook04Tests(SmokeRun run)
 {
     const string Notebook = "04-outputs-and-weights.ipynb";

@@ -6,8 +6,8 @@ namespace Tutorials.Tests.Notebooks;
 
 /// <summary>
 /// Runs notebooks in smoke mode through the kit's own runner (one fresh kernel process each), each at most once
-/// per test run, on first request. Tests in the "smoke run" collection run one after another, so notebooks never
-/// compete for the CPU cores.
+/// per test run, on first request. Tests in the "smoke run" collection run one after another, and xunit.runner.json
+/// turns off parallel collections, so a notebook's kernel never competes with other tests for the CPU cores.
 /// </summary>
 public sealed class SmokeRun
 {
@@ -41,7 +41,7 @@ public sealed class SmokeRun
 [CollectionDefinition("smoke run")]
 public class SmokeRunCollection : ICollectionFixture<SmokeRun>;
 
-[Collection("smoke run")]
+[Collection("smoke run"), Trait("Category", "Notebook")]
 public class NotebookSmokeTests(SmokeRun run)
 {
     public static TheoryData<string> AllNotebooks() => NotebookHygieneTests.AllNotebooks();
@@ -63,5 +63,28 @@ public class NotebookSmokeTests(SmokeRun run)
         Assert.InRange(r["line_fit_w"], 1.9, 2.1);                       // the fitted line is the true one (w = 2, b = 0.5)
         Assert.InRange(r["line_fit_b"], 0.4, 0.6);
         Assert.InRange(r["line_fit_final_loss"], 0, 0.02);               // noise variance is 0.01
+    }
+}
+
+/// <summary>
+/// The fast inner loop (`dotnet test --filter "Category!=Notebook&amp;Category!=Slow"`, CONTRIBUTING.md) stays fast only
+/// if every test that waits for a notebook smoke run carries the Notebook category.
+/// </summary>
+public class SmokeRunTierTests
+{
+    [Fact]
+    public void EveryClassInTheSmokeRunCollectionIsInTheNotebookCategory()
+    {
+        static string? Arg(Type t, Type attribute, int index) => t.GetCustomAttributesData()
+            .Where(a => a.AttributeType == attribute).Select(a => a.ConstructorArguments[index].Value as string)
+            .FirstOrDefault(v => v is not null);
+        var smokeRunClasses = typeof(SmokeRun).Assembly.GetTypes()
+            .Where(t => Arg(t, typeof(CollectionAttribute), 0) == "smoke run").ToList();
+        Assert.Contains(typeof(NotebookSmokeTests), smokeRunClasses);
+        var unmarked = smokeRunClasses.Where(t => !t.GetCustomAttributesData().Any(a => a.AttributeType == typeof(TraitAttribute)
+            && (string?)a.ConstructorArguments[0].Value == "Category" && (string?)a.ConstructorArguments[1].Value == "Notebook")).ToList();
+        Assert.True(unmarked.Count == 0,
+            $"{string.Join(", ", unmarked.Select(t => t.Name))} run(s) notebooks (collection \"smoke run\") but lack [Trait(\"Category\", \"Notebook\")]; " +
+            "add it, or the unit tier will run notebooks.");
     }
 }

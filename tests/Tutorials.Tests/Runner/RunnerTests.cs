@@ -4,6 +4,7 @@ using Tutorials.Tests.Support;
 namespace Tutorials.Tests.Runner;
 
 /// <summary>The notebook runner, run as a separate process exactly as the README's command runs it.</summary>
+[Trait("Category", "Slow")]
 public sealed class RunnerTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("kit-runner-").FullName;
@@ -46,11 +47,12 @@ public sealed class RunnerTests : IDisposable
             "Tutorials.Results.Report(\"answer\", 42)");
         var outDir = Path.Combine(_dir, "out");
 
-        var result = Repo.RunNotebooks("smoke", outDir, nb);
+        var result = Repo.RunNotebooks("smoke", outDir, [nb], ["--check-budget"],
+            new Dictionary<string, string> { ["TUTORIALS_MEMORY_BUDGET_MB"] = "100000" });
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("cell 2/3", result.Output);                    // progress was shown
-        Assert.Contains("1 passed, 0 failed", result.Output);          // the closing table
+        Assert.Contains("1 passed, 0 failed, 0 over the memory budget", result.Output);   // the closing table
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         Assert.Equal("smoke", summary.RootElement.GetProperty("mode").GetString());
@@ -58,6 +60,10 @@ public sealed class RunnerTests : IDisposable
         Assert.Equal("passed", entry.GetProperty("status").GetString());
         Assert.Equal(42, entry.GetProperty("results").GetProperty("answer").GetDouble());
         Assert.True(entry.GetProperty("seconds").GetDouble() > 0);
+        // A kernel that loaded libtorch, Plotly and Roslyn holds well over 100 MB; a figure below that is a wrong reading.
+        Assert.InRange(entry.GetProperty("peakResidentMB").GetDouble(), 100, 100000);
+        Assert.False(entry.GetProperty("overBudget").GetBoolean());
+        Assert.Equal(100000, summary.RootElement.GetProperty("memoryBudgetMB").GetInt32());
 
         var executed = File.ReadAllText(Path.Combine(outDir, "good.ipynb"));
         Assert.Contains("\"outputs\": [", executed);
@@ -67,6 +73,55 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("Plotly.newPlot", html);
         Assert.Contains("plotly.js v2", html);                         // the library itself is inlined…
         Assert.DoesNotMatch("<script[^>]+src=\"https?:", html);        // …and nothing is loaded from the network
+    }
+
+    [Fact]
+    public void PeakMemoryCountsWhatTheKernelHeldAndCheckBudgetFailsANotebookOverIt()
+    {
+        // One cell holds 700 MB of touched memory: the kernel's peak must include it, whatever the kernel's baseline.
+        var nb = NotebookFile.Write(Path.Combine(_dir, "hungry.ipynb"),
+            "var block = new byte[700L * 1024 * 1024];\nfor (long i = 0; i < block.Length; i += 4096) block[i] = 1;\nConsole.WriteLine(block.Length);");
+        var outDir = Path.Combine(_dir, "out");
+
+        var result = Repo.RunNotebooks("smoke", outDir, [nb], ["--check-budget"],
+            new Dictionary<string, string> { ["TUTORIALS_MEMORY_BUDGET_MB"] = "500" });
+
+        Assert.True(result.ExitCode == 3, $"expected exit code 3 (over budget), got {result.ExitCode}:\n{result.Output}");
+        Assert.Contains("OVER BUDGET hungry.ipynb", result.Output);
+        Assert.Matches(@"hungry\.ipynb\s+passed\s+[\d.]+\s+\d+ OVER", result.Output);   // flagged in the table
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var entry = summary.RootElement.GetProperty("notebooks")[0];
+        double peak = entry.GetProperty("peakResidentMB").GetDouble();
+        Assert.True(peak >= 700, $"the kernel touched 700 MB in one array, but its peak resident memory reads {peak} MB");
+        Assert.True(entry.GetProperty("overBudget").GetBoolean());
+        Assert.Equal(peak, summary.RootElement.GetProperty("peakResidentMB").GetDouble());   // the run's largest kernel
+    }
+
+    [Fact]
+    public void NotebooksRunOneAfterAnother()
+    {
+        // Each kernel uses every core; two at once would fight over them. Each notebook records when its cell ran.
+        string Cell(string tag) =>
+            $"var start = DateTime.UtcNow.Ticks; System.Threading.Thread.Sleep(1500);\n" +
+            $"System.IO.File.AppendAllText(@\"{Path.Combine(_dir, "intervals.txt")}\", $\"{tag} {{start}} {{DateTime.UtcNow.Ticks}}\\n\");";
+        var first = NotebookFile.Write(Path.Combine(_dir, "first.ipynb"), Cell("first"));
+        var second = NotebookFile.Write(Path.Combine(_dir, "second.ipynb"), Cell("second"));
+
+        var result = Repo.RunNotebooks("smoke", Path.Combine(_dir, "out"), first, second);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var intervals = File.ReadAllLines(Path.Combine(_dir, "intervals.txt")).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => (Start: long.Parse(p[1]), End: long.Parse(p[2])));
+        Assert.True(intervals["second"].Start >= intervals["first"].End,
+            $"the second notebook started {TimeSpan.FromTicks(intervals["first"].End - intervals["second"].Start).TotalSeconds:0.0} s before the first ended");
+    }
+
+    [Fact]
+    public void BadMemoryBudgetIsAUsageError()
+    {
+        var result = Repo.Run("dotnet", [Repo.RunnerDll, "--out", _dir], Repo.Root,
+            new Dictionary<string, string> { ["TUTORIALS_MEMORY_BUDGET_MB"] = "2GB" });
+        Assert.Equal(64, result.ExitCode);
+        Assert.Contains("TUTORIALS_MEMORY_BUDGET_MB is '2GB', expected a whole number of megabytes", result.Output);
     }
 
     [Fact]

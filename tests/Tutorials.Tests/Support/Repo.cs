@@ -56,5 +56,11 @@ public static class Repo
 
     /// <summary>Runs the notebook runner (a separate process, as a user would) with TUTORIALS_MODE set.</summary>
     public static ProcessResult RunNotebooks(string mode, string outDir, params string[] notebooks) =>
-        Run("dotnet", [RunnerDll, .. notebooks, "--out", outDir], Root, new Dictionary<string, string> { ["TUTORIALS_MODE"] = mode });
+        RunNotebooks(mode, outDir, notebooks, [], new Dictionary<string, string>());
+
+    /// <summary>The runner with extra options (e.g. --check-budget) and environment variables.</summary>
+    public static ProcessResult RunNotebooks(string mode, string outDir, IEnumerable<string> notebooks, IEnumerable<string> options,
+        IDictionary<string, string> environment) =>
+        Run("dotnet", [RunnerDll, .. notebooks, .. options, "--out", outDir], Root,
+            new Dictionary<string, string>(environment) { ["TUTORIALS_MODE"] = mode });
 }
