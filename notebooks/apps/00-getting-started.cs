@@ -14,6 +14,10 @@
 // The versions above are the notebook's own pins (tests keep them equal to Directory.Packages.props), so central package
 // management, which forbids versions on package references, is off for this one file.
 #:property ManagePackageVersionsCentrally=false
+// File-based apps are native-AOT apps by default; TorchSharp (and reflection-based JSON) need the ordinary runtime.
+#:property PublishAot=false
+// As in the notebook kernel: `string?` is allowed, nullable warnings are not raised.
+#:property Nullable=annotations
 
 using System.Text;   // imported by default in the notebook kernel, not in a console app
 using TorchSharp;

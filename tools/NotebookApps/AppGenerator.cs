@@ -38,6 +38,10 @@ public static class AppGenerator
         Line("// The versions above are the notebook's own pins (tests keep them equal to Directory.Packages.props), so central package");
         Line("// management, which forbids versions on package references, is off for this one file.");
         Line("#:property ManagePackageVersionsCentrally=false");
+        Line("// File-based apps are native-AOT apps by default; TorchSharp (and reflection-based JSON) need the ordinary runtime.");
+        Line("#:property PublishAot=false");
+        Line("// As in the notebook kernel: `string?` is allowed, nullable warnings are not raised.");
+        Line("#:property Nullable=annotations");
         Line();
         Line("using System.Text;   // imported by default in the notebook kernel, not in a console app");
         foreach (var u in code.SelectMany(c => c.Usings).Distinct().Where(u => u != "using System.Text;")) Line(u);
