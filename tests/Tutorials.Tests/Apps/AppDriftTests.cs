@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tutorials.Tests.Notebooks;
 using Tutorials.Tests.Support;
 
 namespace Tutorials.Tests.Apps;
@@ -15,7 +16,7 @@ public class AppDriftTests
     {
         var check = AppsTool.Run(Repo.Root, "check");
         Assert.True(check.ExitCode == 0, check.Output);
-        foreach (var nb in NotebookHygieneTests.AllNotebooks().Select(row => (string)row[0]))
+        foreach (var nb in Directory.GetFiles(Repo.Notebooks, "*.ipynb").Select(f => Path.GetFileName(f)))
             Assert.True(File.Exists(AppsTool.AppOf(nb)), $"{nb} has no app; run: dotnet run --project tools/NotebookApps -- generate");
     }
 
@@ -41,8 +42,8 @@ public class AppDriftTests
         var scratch = AppsTool.ScratchRepo();
         var nb = Path.Combine(scratch, "notebooks", "00-getting-started.ipynb");
         var doc = JsonNode.Parse(File.ReadAllText(nb))!;
-        var code = doc["cells"]!.AsArray().Last(c => (string?)c!["cell_type"] == "code")!;
-        code["source"]!.AsArray().Add("\nConsole.WriteLine(\"one more line\");");
+        doc["cells"]!.AsArray().Add(new JsonObject { ["cell_type"] = "code", ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(),
+                                                     ["execution_count"] = null, ["source"] = new JsonArray("Console.WriteLine(\"one more cell\");") });
         File.WriteAllText(nb, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var check = AppsTool.Run(scratch, "check");
         Assert.Equal(1, check.ExitCode);
