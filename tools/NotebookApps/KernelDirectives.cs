@@ -25,7 +25,7 @@ public static partial class KernelDirectives
     public static bool IsKernelLine(string line)
     {
         var t = line.TrimStart();
-        return t.StartsWith("#r ") || t.StartsWith("#r\t") || t.StartsWith("#i ") || t.StartsWith("#!");
+        return t.StartsWith("#r ") || t.StartsWith("#r\t") || t.StartsWith("#i ") || t.StartsWith("#!") || t.StartsWith("#load ");
     }
 
     /// <summary>The app directive for one kernel line, or null when the line has no meaning outside a notebook.</summary>
@@ -51,6 +51,9 @@ public static partial class KernelDirectives
                                          "or a package through #r \"nuget: Name, Version\".");
         }
         var magic = line.Trim();
+        if (magic.StartsWith("#load "))
+            throw new GeneratorException($"{where}: `{magic}` loads a script file, which a file-based app cannot include. Move that code into lib/ " +
+                                         "(the kit's library, which the app references as a project) and call it from the notebook.");
         if (magic is "#!csharp" or "#!c#" or "#!C#" or "#!time") return null;   // language selector / timing: no console meaning
         throw new GeneratorException($"{where}: the kernel directive `{magic}` has no file-based-app counterpart the generator knows. " +
                                      "Use plain C# in the notebook (or teach tools/NotebookApps/KernelDirectives.cs the mapping).");
