@@ -3,7 +3,7 @@
 // Run from the repository root:  TUTORIALS_MODE=smoke dotnet run notebooks/apps/00-getting-started.cs   (leave TUTORIALS_MODE out for the full run)
 // Tables and key results print on the console; charts and image grids are written as HTML files to notebooks/apps/output/00-getting-started/.
 
-#:package TorchSharp-cpu@0.107.0
+#:package TorchSharp@0.107.0
 #:package TorchSharp.PyBridge@1.4.4
 #:package Plotly.NET@6.0.0
 #:package Plotly.NET.Interactive@6.0.0
@@ -27,6 +27,12 @@ using Tutorials;
 using Microsoft.Data.Analysis;
 
 // # 00 · Getting started
+//
+// <!-- cost -->
+// - **Builds on:** nothing — start here.
+// - **Concepts:** the kit's setup cell and run modes (`Mode.Pick`), tensors, one autograd step checked by hand, a tiny training loop, charts and tables.
+// - **Cost on 2 CPU cores:** smoke run 15 s · full run not measured yet · peak memory not recorded — measured by tools/NotebookRunner, a loaded machine (several jobs sharing the 2 cores): upper bounds.
+// <!-- /cost -->
 //
 // This kit teaches **how to combine two pretrained neural networks** with [TorchSharp](https://github.com/dotnet/TorchSharp), the .NET binding of PyTorch's libtorch, in C# notebooks. Each numbered notebook is one strategy:
 //
@@ -60,11 +66,26 @@ Tutorials.AppDisplay.Start("00-getting-started");
 // ── cell 4 ────────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Show(() => Tutorials.Kit.EnvironmentReport(), cell: 4);
 
+// ## Memory layout: a check for a known libtorch bug
+//
+// A tensor's *strides* say how its values sit in memory. `permute` changes the strides, not the values: pixels decoded as height × width × channels and permuted to (N, C, H, W) are laid out **channels-last**, while `.contiguous()` gives the standard layout. A convolution should not care, but libtorch picks a different kernel for each layout (on x86 CPUs both are oneDNN kernels: a blocked 1×1 kernel for contiguous inputs, a "brgemm" 1×1 kernel for channels-last ones). On some AMD EPYC CPUs with AVX-512, libtorch 2.10 has computed a 1×1 stride-2 convolution 256→512 on a 14×14 channels-last input wrongly, although the same convolution on the contiguous copy is right.
+//
+// The cell below runs exactly that case on your machine and says *correct* or *wrong on this CPU*. The kit's networks make every input contiguous where it enters (`lib/ConvInput.cs`), so the tutorials' results are right either way. In your own code, call `.contiguous()` on a permuted tensor before a convolution.
+//
+// ── cell 6 ────────────────────────────────────────────────────────────
+// The same values in two layouts: permuted height × width × channels data (channels-last) and its contiguous copy.
+var pixels = TorchSharp.torch.rand(1, 14, 14, 256); // (N, H, W, C), like decoded image bytes
+var channelsLast = pixels.permute(0, 3, 1, 2);      // shape (1, 256, 14, 14), channels-last strides
+var standard = channelsLast.contiguous();           // same shape and values, standard strides
+Console.WriteLine($"same values: {(channelsLast - standard).abs().max().item<float>() == 0}");
+Console.WriteLine($"strides: channels-last ({string.Join(", ", channelsLast.stride())}), contiguous ({string.Join(", ", standard.stride())})");
+Tutorials.AppDisplay.Show(() => Tutorials.Environment.ChannelsLastConvCheck.Run().Message, cell: 6);
+
 // ## Tensors
 //
 // A tensor is an n-dimensional array that lives on a device and remembers how it was computed. TorchSharp's API mirrors PyTorch's, so `torch.arange`, `reshape`, `matmul` and friends read the same as in Python.
 //
-// ── cell 6 ────────────────────────────────────────────────────────────
+// ── cell 8 ────────────────────────────────────────────────────────────
 var a = torch.arange(6, dtype: ScalarType.Float32).reshape(2, 3);
 var b = a.matmul(a.T);              // (2×3)·(3×2) = 2×2
 Console.WriteLine($"a: shape [{string.Join(", ", a.shape)}], device {a.device}");
@@ -74,7 +95,7 @@ Console.WriteLine(b.ToString(TorchSharp.TensorStringStyle.Numpy));
 //
 // Fit `y = w·x` with the loss `L(w) = Σ (w·xᵢ − yᵢ)²`. Calculus gives `dL/dw = Σ 2·xᵢ·(w·xᵢ − yᵢ)`. We let autograd compute the same number with `backward()` and compare; then we take one gradient step and see the loss drop.
 //
-// ── cell 8 ────────────────────────────────────────────────────────────
+// ── cell 10 ────────────────────────────────────────────────────────────
 var x = torch.tensor(new float[] { 1, 2, 3, 4 });
 var y = torch.tensor(new float[] { 3, 6, 9, 12 });       // the true w is 3
 var w = torch.tensor(0.5f, requires_grad: true);
@@ -91,13 +112,13 @@ float lossAfter = (w * x - y).pow(2).sum().item<float>();
 
 Console.WriteLine($"dL/dw by autograd {byAutograd}, by hand {byHand}");
 Console.WriteLine($"loss {loss.item<float>():0.00} → {lossAfter:0.00} after one step");
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("autograd_grad_abs_error", Math.Abs(byAutograd - byHand)), cell: 8);
+Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("autograd_grad_abs_error", Math.Abs(byAutograd - byHand)), cell: 10);
 
 // ## Train a tiny model and look at it
 //
 // A line `y = w·x + b` fitted by plain gradient descent on noisy points. `Mode.Pick(smoke, full)` is how every notebook sizes its work: the test suite runs the *smoke* setting, you run the *full* one.
 //
-// ── cell 10 ────────────────────────────────────────────────────────────
+// ── cell 12 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Seed(0);
 int steps = Tutorials.Mode.Pick(smoke: 60, full: 300);
 var xs = torch.linspace(-1, 1, 64);
@@ -119,24 +140,24 @@ float fittedW = model.weight!.item<float>(), fittedB = model.bias!.item<float>()
 Console.WriteLine($"after {steps} steps: w = {fittedW:0.000}, b = {fittedB:0.000} (true 2, 0.5), loss {history[^1].loss:0.0000}");
 Tutorials.Results.Report("line_fit_w", fittedW);
 Tutorials.Results.Report("line_fit_b", fittedB);
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("line_fit_final_loss", history[^1].loss), cell: 10);
+Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("line_fit_final_loss", history[^1].loss), cell: 12);
 
 // Charts are [Plotly.NET](https://plotly.net) objects; returning one from a cell draws it inline (the kit's formatter embeds plotly.js, so it works offline).
 //
-// ── cell 12 ────────────────────────────────────────────────────────────
+// ── cell 14 ────────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Show(() => Chart.Line<int, double, string>(x: history.Select(h => h.step), y: history.Select(h => h.loss), Name: "training loss")
     .WithXAxisStyle<double, double, string>(TitleText: "step")
     .WithYAxisStyle<double, double, string>(TitleText: "mean squared error")
-    .WithTitle("Fitting y = w·x + b"), cell: 12);
+    .WithTitle("Fitting y = w·x + b"), cell: 14);
 
 // Tables are `Microsoft.Data.Analysis.DataFrame`s; they render as HTML tables.
 //
-// ── cell 14 ────────────────────────────────────────────────────────────
+// ── cell 16 ────────────────────────────────────────────────────────────
 var every = Math.Max(1, steps / 10);
 var table = new DataFrame(
     new Int32DataFrameColumn("step", history.Where(h => h.step % every == 0).Select(h => h.step)),
     new DoubleDataFrameColumn("loss", history.Where(h => h.step % every == 0).Select(h => h.loss)));
-Tutorials.AppDisplay.Show(() => table, cell: 14);
+Tutorials.AppDisplay.Show(() => table, cell: 16);
 
 // ## What next
 //

@@ -3,7 +3,7 @@
 // Run from the repository root:  TUTORIALS_MODE=smoke dotnet run notebooks/apps/01-feature-concatenation.cs   (leave TUTORIALS_MODE out for the full run)
 // Tables and key results print on the console; charts and image grids are written as HTML files to notebooks/apps/output/01-feature-concatenation/.
 
-#:package TorchSharp-cpu@0.107.0
+#:package TorchSharp@0.107.0
 #:package TorchSharp.PyBridge@1.4.4
 #:package Plotly.NET@6.0.0
 #:package Plotly.NET.Interactive@6.0.0
@@ -29,16 +29,25 @@ using Tutorials.Training;
 using Tutorials.Features;
 using Tutorials.Fusion;
 using Microsoft.Data.Analysis;
+using Tutorials.Statistics;
 using Plotly.NET.CSharp;
+using TorchSharp.Modules;
 
 // # 01 · Frozen feature extractors, concatenated
+//
+// <!-- cost -->
+// - **Builds on:** 00 (setup, tensors, autograd, a training loop).
+// - **Concepts:** pretrained feature extractors, freezing, caching frozen features, fusion by concatenation, speaker normalisation, comparing single-input and fused classifiers under one budget.
+// - **Cost on 2 CPU cores:** smoke run 1 min 48 s · full run not measured yet · peak memory not recorded — measured by tools/NotebookRunner, a loaded machine (several jobs sharing the 2 cores): upper bounds.
+// <!-- /cost -->
 //
 // Two networks, each pretrained on its own kind of data, each left exactly as it is. Their penultimate features are **concatenated**, and only a small new classifier learns the joint task. This is the simplest way to combine two pretrained models, and often the best first try.
 //
 // **In this notebook you will**
 // - load a pretrained image network (an ImageNet ResNet) and a pretrained audio network (the kit's spoken-word encoder), and **freeze** both;
 // - compute their features **once** and train on the cached vectors (and see why that is allowed, and how much time it saves);
-// - build the concatenation classifier, train it, and compare it with image-only and audio-only classifiers on the same held-out test set;
+// - build the concatenation classifier and train it while watching a **validation split** carved from the training pairs;
+// - compare it with image-only and audio-only classifiers on the held-out test set, measured once at the end, and check that the comparison holds over several seeds;
 // - read the training curves and a confusion matrix.
 //
 // **When to use it.** Two inputs that describe the same thing (a photo and a sound, a scan and a report), pretrained networks for each, little labelled data for the joint task, and a small compute budget. The extractors stay unchanged, so they can keep serving their original tasks.
@@ -56,6 +65,8 @@ Tutorials.AppDisplay.Start("01-feature-concatenation");
 // - part of every image is hidden by a black square, and for about a third of the examples the camera is *blocked* (most of the digit hidden);
 // - every recording has random speed, gain and noise, and for about another third the microphone *failed* (only noise);
 // - the test examples use **unseen images** and an **unseen speaker**: the training recordings are by one Italian speaker (Carlo), the test recordings by another (Menardi), whom no model here ever heard — not even the audio encoder's pretraining.
+//
+// **How much audio there really is.** The spoken-digit data set has **one recording per digit per speaker**. So all training pairs share Carlo's ten clips and all test pairs Menardi's ten clips: every pair hears its digit's one clip, varied by its own random speed, shift, gain and noise (augmentation). The images, in contrast, are all different handwritten digits. Keep that in mind when reading audio accuracies: the audio side has seen only ten real recordings.
 //
 // So neither sensor alone can get every example right, but together they usually can. (`lib/Data/PairedDigits.cs` builds the pairs from the committed files and a seed; provenance in `data/mnist-digits-small/` and `data/spoken-digits/`.)
 //
@@ -90,32 +101,33 @@ Tutorials.AppDisplay.Show(() => Freezing.Summary(resnet), cell: 6);
 //
 // A frozen network returns the same vector for the same input every time. So instead of running both extractors in every training step, we run them **once** over the data set (in eval mode, without autograd) and train the classifier on the stored vectors. Each epoch then costs a few small matrix products. (This stops being valid the moment the extractor trains, or the inputs are re-augmented every epoch.)
 //
-// The image side: MNIST digits are 28×28 grey; the ResNet was trained on colour photographs, so we upsample to 64×64 and apply its own preprocessing (`ResNetPreprocess`: BGR order, 0–255, minus its mean image), then stop at `layer3`.
+// The image side: MNIST digits are 28×28 grey; the ResNet was trained on colour photographs, so we upsample to 64×64 and apply its own preprocessing (`ResNetPreprocess`: BGR order, 0–255, minus its mean image), then stop at `layer3` and average over space. That is `PairedDigitExtractors.ImageFeatures` (`lib/Features/PairedDigitExtractors.cs`, shared with notebook 04):
+//
+// ```csharp
+// var upsampled = nn.functional.interpolate(digits, [64, 64], mode: InterpolationMode.Bilinear, align_corners: false);
+// return ResNet.ForwardUntil(Preprocess.Apply(upsampled), "layer3").mean([2, 3]);     // (N, 256, 4, 4) → (N, 256)
+// ```
+//
+// `PairedDigitFeatures.Compute` runs it, and the audio encoder, through `FrozenFeatures.Compute` (eval mode, `no_grad`, in batches, one dispose scope each) and keeps the vectors; the raw images and recordings are then no longer needed.
 //
 // ── cell 8 ────────────────────────────────────────────────────────────
-var preprocess = ImageNetResNet.LoadPreprocess();
-Tensor ImageFeatures(Tensor digits)
-{
-    var upsampled = nn.functional.interpolate(digits, new long[] { 64, 64 }, mode: InterpolationMode.Bilinear, align_corners: false);
-    var map = resnet.ForwardUntil(preprocess.Apply(upsampled), "layer3");     // (N, 256, 4, 4)
-    return map.mean(new long[] { 2, 3 });                                       // (N, 256)
-}
+var extractors = new PairedDigitExtractors(resnet, audioEncoder, device);     // refuses extractors that are not frozen
+var trainFeatures = PairedDigitFeatures.Compute(extractors, train);
+var testFeatures = PairedDigitFeatures.Compute(extractors, test);
+train.Dispose(); test.Dispose();                                              // the cache replaces the raw pairs
 
-var trainImage = FrozenFeatures.Compute(resnet, ImageFeatures, train.Images, device: device);
-var testImage = FrozenFeatures.Compute(resnet, ImageFeatures, test.Images, device: device);
-var trainAudio = FrozenFeatures.Compute(audioEncoder, w => audioEncoder.Features(w), train.Waveforms, device: device);
-var testAudio = FrozenFeatures.Compute(audioEncoder, w => audioEncoder.Features(w), test.Waveforms, device: device);
-
-double extractionSeconds = (trainImage.Elapsed + testImage.Elapsed + trainAudio.Elapsed + testAudio.Elapsed).TotalSeconds;
-Console.WriteLine($"image features {trainImage.Values.shape[1]}-d, audio features {trainAudio.Values.shape[1]}-d; extraction took {extractionSeconds:0.0} s in total");
+double extractionSeconds = (trainFeatures.Elapsed + testFeatures.Elapsed).TotalSeconds;
+Console.WriteLine($"image features {trainFeatures.Image.shape[1]}-d, audio features {trainFeatures.Audio.shape[1]}-d; extraction took {extractionSeconds:0.0} s in total");
 Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("feature_extraction_seconds", extractionSeconds), cell: 8);
 
-// **Speaker normalisation.** A new voice shifts every audio feature a little, and a classifier trained on one voice reads that shift as evidence for the wrong digit. Standardising each speaker's features with that speaker's own mean and spread removes most of it; it needs no labels, only the speaker's recordings (`lib/Features/SpeakerNormalization.cs`).
+// **Speaker normalisation.** A new voice shifts every audio feature a little, and a classifier trained on one voice reads that shift as evidence for the wrong digit. Standardising each speaker's features with that speaker's own mean and spread removes most of it; it needs no labels, only the speaker's recordings (`lib/Features/SpeakerNormalization.cs`). `PairedDigitFeatures.Compute` has already done it, once per split:
 //
-// ── cell 10 ────────────────────────────────────────────────────────────
-var trainAudioNorm = SpeakerNormalization.Standardize(trainAudio.Values);   // all Carlo
-var testAudioNorm = SpeakerNormalization.Standardize(testAudio.Values);     // all Menardi
-
+// ```csharp
+// var normalised = SpeakerNormalization.Standardize(audio);     // (x − mean) / sd per feature, over all rows of one speaker
+// ```
+//
+// Be precise about *which* statistics: for the test speaker they are computed over **all** of Menardi's test pairs, the noise-only ones (microphone failed) included. No test label is used, but the test inputs are: the classifier is evaluated as if the new speaker's recordings had been collected first. A deployed system would estimate them from a few enrolment recordings instead. (`PairedDigitFeatures.Compute(…, normalizeSpeaker: false)` skips this step.)
+//
 // ## The fusion module
 //
 // `ConcatFusionHead` (`lib/Fusion/ConcatFusionHead.cs`) is the whole idea in one line of its `forward`:
@@ -127,109 +139,166 @@ var testAudioNorm = SpeakerNormalization.Standardize(testAudio.Values);     // a
 //
 // It declares the feature sizes it expects and checks them on every call, so plugging in the wrong extractor fails with both sizes named:
 //
-// ── cell 12 ────────────────────────────────────────────────────────────
+// ── cell 11 ────────────────────────────────────────────────────────────
 var probe = new ConcatFusionHead(imageFeatures: 512, audioFeatures: 128, classes: 10);
-try { probe.call(trainImage.Values.narrow(0, 0, 4), trainAudioNorm.narrow(0, 0, 4)); }
+try { probe.call(trainFeatures.Image.narrow(0, 0, 4), trainFeatures.Audio.narrow(0, 0, 4)); }
 catch (ArgumentException e) { Console.WriteLine(e.Message); }
 
-// ## Train three classifiers with the same budget
+// ## Train three classifiers with the same budget, watching a validation split
 //
-// The same head, the same optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. (A single-modality head is the fusion head with the other input of size 0.) Training runs through the kit's trainer (`lib/Training/Trainer.cs`): seeded shuffling, one dispose scope per step, the test accuracy after every epoch, live progress.
+// The test pairs are kept for the very end. To watch training, a **validation split** is carved from the training pairs: 20 % of each digit's rows, drawn with a seed (`SplitValidation`). Know what it measures: its images are handwritten digits the heads never saw, but its recordings are the **training speaker's** ten clips (augmented differently). Validation accuracy says how well a head learned Carlo; only the test pairs, spoken by Menardi, say how it does on a voice it never heard — and they are measured once, after training, for the final table. No epoch is picked from either: each head keeps its last epoch's weights.
 //
-// ── cell 14 ────────────────────────────────────────────────────────────
-int epochs = Mode.Pick(smoke: 25, full: 40);
+// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. (A single-modality head is the fusion head with the other input of size 0.) `HeadTraining.Train` (`lib/Features/HeadTraining.cs`, shared with notebook 04) runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
+//
+// ── cell 13 ────────────────────────────────────────────────────────────
+var (fit, validation) = trainFeatures.SplitValidation(fraction: 0.2, seed: 0);
+Console.WriteLine($"{fit.Count} training pairs to fit, {validation.Count} to validate (both speaker {validation.Speaker}); {testFeatures.Count} test pairs (speaker {testFeatures.Speaker})");
 
-(ConcatFusionHead head, TrainingHistory history) TrainHead(string name, bool useImage, bool useAudio)
+int epochs = Mode.Pick(smoke: 25, full: 40);
+var kinds = new[] { ("image only", HeadInputs.ImageOnly), ("audio only", HeadInputs.AudioOnly), ("image + audio (concatenated)", HeadInputs.Both) };
+(string Name, HeadInputs Inputs, ConcatFusionHead Head, TrainingHistory History) Train(string name, HeadInputs inputs, long seed)
 {
-    Tensor Pick(Tensor features, bool use) => use ? features : features.narrow(1, 0, 0);
-    Kit.Seed(1);
-    var head = new ConcatFusionHead(useImage ? trainImage.Size : 0, useAudio ? trainAudio.Size : 0, classes: 10).to(device);
-    var optimizer = optim.Adam(head.parameters(), lr: 1e-3, weight_decay: 1e-4);
-    var trainBatches = new TensorBatches(new[] { Pick(trainImage.Values, useImage), Pick(trainAudioNorm, useAudio), train.Labels }, 64, shuffle: true, seed: 2);
-    var testBatches = new TensorBatches(256, Pick(testImage.Values, useImage), Pick(testAudioNorm, useAudio), test.Labels);
-    Console.WriteLine($"— {name}");
-    var history = Trainer.Fit(head, optimizer, trainBatches,
-        loss: b => nn.functional.cross_entropy(head.call(b[0], b[1]), b[2]),
-        validation: testBatches,
-        perBatchMetrics: b => new() { ["test_accuracy"] = head.call(b[0], b[1]).argmax(1).eq(b[2]).to_type(ScalarType.Float32).mean() },
-        new TrainerOptions { Epochs = epochs, Seed = 3, Device = device, Monitor = "test_accuracy", Maximize = true, Progress = TrainingProgress.Auto() });
-    return (head, history);
+    Console.WriteLine($"— {name}, seed {seed}");
+    var (head, history) = HeadTraining.Train(fit, validation, inputs, epochs, seed, device: device);
+    return (name, inputs, head, history);
 }
 
-var imageOnly = TrainHead("image only", useImage: true, useAudio: false);
-var audioOnly = TrainHead("audio only", useImage: false, useAudio: true);
-var fused = TrainHead("image + audio, concatenated", useImage: true, useAudio: true);
+var runs = kinds.Select(k => Train(k.Item1, k.Item2, seed: 0)).ToArray();
+var (imageOnly, audioOnly, fused) = (runs[0], runs[1], runs[2]);
 
 // ## Results
 //
-// Accuracy on the held-out test pairs (unseen images, unseen speaker) after the last epoch — we report the last epoch, not the best one, because picking the best epoch by test accuracy would flatter every model.
+// Accuracy after the last epoch on the validation split (the training speaker) and on the held-out test pairs (unseen images, unseen speaker). The test accuracies are measured here, once.
 //
-// ── cell 16 ────────────────────────────────────────────────────────────
-double Final(TrainingHistory h) => h.Epochs[^1].Metrics["test_accuracy"];
-long Trainable(nn.Module m) => m.parameters().Sum(p => p.numel());
-var rows = new[] { ("image only", imageOnly), ("audio only", audioOnly), ("image + audio (concatenated)", fused) };
-var results = new DataFrame(
-    new StringDataFrameColumn("classifier", rows.Select(r => r.Item1)),
-    new Int64DataFrameColumn("trained parameters", rows.Select(r => Trainable(r.Item2.head))),
-    new DoubleDataFrameColumn("test accuracy", rows.Select(r => Final(r.Item2.history))));
+// ── cell 15 ────────────────────────────────────────────────────────────
+var testAccuracy = runs.Select(r => HeadTraining.Accuracy(r.Head, testFeatures, r.Inputs, device)).ToArray();
+Tutorials.Results.Report("image_only_accuracy", testAccuracy[0]);
+Tutorials.Results.Report("audio_only_accuracy", testAccuracy[1]);
+Tutorials.Results.Report("fused_accuracy", testAccuracy[2]);
+Tutorials.AppDisplay.Show(() => new DataFrame(
+    new StringDataFrameColumn("classifier", runs.Select(r => r.Name)),
+    new Int64DataFrameColumn("trained parameters", runs.Select(r => r.Head.parameters().Sum(p => p.numel()))),
+    new DoubleDataFrameColumn("validation accuracy (training speaker)", runs.Select(r => r.History.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy])),
+    new DoubleDataFrameColumn("test accuracy (unseen speaker)", testAccuracy)), cell: 15);
 
-Tutorials.Results.Report("image_only_accuracy", Final(imageOnly.history));
-Tutorials.Results.Report("audio_only_accuracy", Final(audioOnly.history));
-Tutorials.Results.Report("fused_accuracy", Final(fused.history));
-Tutorials.AppDisplay.Show(() => results, cell: 16);
-
-// Where does fusion win? Split the test set by what happened to the sensors:
+// ## Does it hold for another seed?
 //
-// ── cell 18 ────────────────────────────────────────────────────────────
-Tensor Predict(ConcatFusionHead head, bool useImage, bool useAudio)
-{
-    head.eval();
-    using var _ = torch.no_grad();
-    return head.call(useImage ? testImage.Values : testImage.Values.narrow(1, 0, 0), useAudio ? testAudioNorm : testAudioNorm.narrow(1, 0, 0)).argmax(1);
-}
-var predictions = new[] { Predict(imageOnly.head, true, false), Predict(audioOnly.head, false, true), Predict(fused.head, true, true) };
-var labels = test.Labels.data<long>().ToArray();
+// One run is one draw of the heads' initial weights, data order and dropout masks. So the three classifiers are trained again with other seeds (full mode: seeds 0, 1, 2; smoke mode: 0 and 1), each measured once on test, and the headline difference — **fused minus the better single modality** — is summarised as mean ± standard deviation. The sentence under the table states a direction only if every seed agrees.
+//
+// ── cell 17 ────────────────────────────────────────────────────────────
+long[] seeds = Mode.Pick(smoke: new long[] { 0, 1 }, full: new long[] { 0, 1, 2 });
+var perSeed = new List<double[]> { testAccuracy };                              // seed 0: the table above
+foreach (var seed in seeds.Skip(1))
+    perSeed.Add(kinds.Select(k =>
+    {
+        using var head = Train(k.Item1, k.Item2, seed).Head;
+        return HeadTraining.Accuracy(head, testFeatures, k.Item2, device);
+    }).ToArray());
+
+var gain = OverSeeds.Of(perSeed.Select(a => a[2] - Math.Max(a[0], a[1])));
+gain.Report("fused_minus_best_single");
+Console.WriteLine($"fused − better single modality, test accuracy: {gain}, from {gain.Min:+0.000;-0.000} to {gain.Max:+0.000;-0.000}.");
+Console.WriteLine(gain.ConsistentSign > 0 ? $"On every one of the {gain.Count} seeds the concatenated features beat the better single sensor on the unseen speaker."
+    : $"The seeds disagree (or tie): fusion does not beat the better single sensor on every seed here.");
+Tutorials.AppDisplay.Show(() => new DataFrame(
+    new Int64DataFrameColumn("seed", seeds),
+    new DoubleDataFrameColumn("image only", perSeed.Select(a => a[0])),
+    new DoubleDataFrameColumn("audio only", perSeed.Select(a => a[1])),
+    new DoubleDataFrameColumn("fused", perSeed.Select(a => a[2])),
+    new DoubleDataFrameColumn("fused − better single", gain.Values)), cell: 17);
+
+// Where does fusion win? Split the test set by what happened to the sensors (the seed-0 classifiers):
+//
+// ── cell 19 ────────────────────────────────────────────────────────────
+var predictions = runs.Select(r => HeadTraining.Probabilities(r.Head, testFeatures, r.Inputs, device: device).argmax(1)).ToArray();
+var labels = testFeatures.Labels.data<long>().ToArray();
 double AccuracyWhere(Tensor predicted, int condition)
 {
     var p = predicted.data<long>().ToArray();
-    var idx = Enumerable.Range(0, labels.Length).Where(i => test.Failures[i] == condition).ToList();
+    var idx = Enumerable.Range(0, labels.Length).Where(i => testFeatures.Failures[i] == condition).ToList();
     return idx.Count(i => p[i] == labels[i]) / (double)idx.Count;
 }
+var byCondition = Enumerable.Range(0, 3).Select(c => predictions.Select(p => AccuracyWhere(p, c)).ToArray()).ToArray();   // [condition][classifier]
+int biggest = Enumerable.Range(0, 3).MaxBy(c => byCondition[c][2] - Math.Max(byCondition[c][0], byCondition[c][1]));
+Console.WriteLine($"In this run fusion gains most on the rows \"{PairedDigitsSplit.FailureNames[biggest]}\" ({byCondition[biggest][2] - Math.Max(byCondition[biggest][0], byCondition[biggest][1]):+0.000;-0.000} over the better single model); " +
+    $"where the microphone failed, fused {byCondition[2][2]:0.000} vs image only {byCondition[2][0]:0.000}.");
 Tutorials.AppDisplay.Show(() => new DataFrame(
     new StringDataFrameColumn("test examples", PairedDigitsSplit.FailureNames),
-    new Int32DataFrameColumn("count", Enumerable.Range(0, 3).Select(c => test.Failures.Count(f => f == c))),
-    new DoubleDataFrameColumn("image only", Enumerable.Range(0, 3).Select(c => AccuracyWhere(predictions[0], c))),
-    new DoubleDataFrameColumn("audio only", Enumerable.Range(0, 3).Select(c => AccuracyWhere(predictions[1], c))),
-    new DoubleDataFrameColumn("fused", Enumerable.Range(0, 3).Select(c => AccuracyWhere(predictions[2], c)))), cell: 18);
+    new Int32DataFrameColumn("count", Enumerable.Range(0, 3).Select(c => testFeatures.Failures.Count(f => f == c))),
+    new DoubleDataFrameColumn("image only", byCondition.Select(a => a[0])),
+    new DoubleDataFrameColumn("audio only", byCondition.Select(a => a[1])),
+    new DoubleDataFrameColumn("fused", byCondition.Select(a => a[2]))), cell: 19);
 
-// Read the table row by row. The big gain from fusion is usually in the *camera blocked* rows, where the image-only classifier is close to guessing and the fused one can fall back on the voice. Where the *microphone failed*, the fused classifier has only the image to go on and typically does about as well as the image-only one, sometimes a little worse: it learned to trust the microphone, which is right most of the time (modality dropout, under *What to try next*, targets exactly that).
+// Read the table row by row, with the line above it. Where the *camera is blocked*, the image-only classifier has little to go on and a fused one can fall back on the voice. Where the *microphone failed*, the fused classifier has only the image; if it learned to trust the microphone (right most of the time) it can do worse there than the image-only one — modality dropout, under *What to try next*, targets exactly that.
 //
-// Training curves (test accuracy per epoch) and the fused classifier's confusions:
+// Training curves (validation accuracy per epoch — the training speaker, so higher than on test) and the fused classifier's confusions on the test pairs:
 //
-// ── cell 20 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => Chart.Combine(rows.Select(r => Chart.Line<int, double, string>(
-        x: r.Item2.history.Epochs.Select(e => e.Epoch), y: r.Item2.history.Epochs.Select(e => e.Metrics["test_accuracy"]), Name: r.Item1)))
-    .WithXAxisStyle<double, double, string>(TitleText: "epoch")
-    .WithYAxisStyle<double, double, string>(TitleText: "test accuracy")
-    .WithTitle("Test accuracy while training"), cell: 20);
-
 // ── cell 21 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => fused.history.Plot(), cell: 21);
+Tutorials.AppDisplay.Show(() => Chart.Combine(runs.Select(r => Chart.Line<int, double, string>(
+        x: r.History.Epochs.Select(e => e.Epoch), y: r.History.Epochs.Select(e => e.Metrics[HeadTraining.ValidationAccuracy]), Name: r.Name)))
+    .WithXAxisStyle<double, double, string>(TitleText: "epoch")
+    .WithYAxisStyle<double, double, string>(TitleText: "validation accuracy (training speaker)")
+    .WithTitle("Validation accuracy while training"), cell: 21);
 
 // ── cell 22 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => ImagePlots.ConfusionMatrix(predictions[2], test.Labels, Enumerable.Range(0, 10).Select(d => d.ToString()).ToList(), "Fused classifier: actual vs predicted digit"), cell: 22);
+Tutorials.AppDisplay.Show(() => fused.History.Plot(), cell: 22);
+
+// ── cell 23 ────────────────────────────────────────────────────────────
+Tutorials.AppDisplay.Show(() => ImagePlots.ConfusionMatrix(predictions[2], testFeatures.Labels, Enumerable.Range(0, 10).Select(d => d.ToString()).ToList(), "Fused classifier: actual vs predicted digit (test)"), cell: 23);
 
 // ## What caching saved
 //
 // Every epoch above reused the stored features. Without the cache, each epoch would have run both frozen networks over every training example again. `dotnet run --project tools/Benchmarks -c Release -- feature-cache` measures both ways with the same head and budget and prints the times and the ratio.
 //
-// ── cell 24 ────────────────────────────────────────────────────────────
-double headSeconds = fused.history.Epochs.Sum(e => e.Seconds);
-double trainExtraction = (trainImage.Elapsed + trainAudio.Elapsed).TotalSeconds;
+// ── cell 25 ────────────────────────────────────────────────────────────
+double headSeconds = fused.History.Epochs.Sum(e => e.Seconds);
+double trainExtraction = trainFeatures.Elapsed.TotalSeconds;
 double withoutCache = epochs * trainExtraction + headSeconds;      // estimate: extractors once per epoch
 Console.WriteLine($"fused head: {epochs} epochs in {headSeconds:0.0} s on cached features (+ {trainExtraction:0.0} s to extract the training features once)");
 Console.WriteLine($"re-running the frozen extractors every epoch would take about {withoutCache:0} s: {withoutCache / (headSeconds + trainExtraction):0}× longer");
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("head_training_seconds", headSeconds), cell: 24);
+Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("head_training_seconds", headSeconds), cell: 25);
+
+// ## Exercises
+//
+// Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/01-feature-concatenation.cs`](solutions/01-feature-concatenation.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
+//
+// ### Exercise 1 · the concatenation head's forward pass
+//
+// Write what `ConcatFusionHead.forward` does (leave out dropout): join each example's image features (N, 512) and audio features (N, 128) into one vector (N, 640), then `hidden` → ReLU → `output`, giving class scores (N, 10). The check calls your function with tiny features (4 rows, 6 image and 3 audio features) and two small `Linear` layers.
+//
+// <details><summary>Hint</summary>
+//
+// `torch.cat([a, b], dim: 1)` joins along the feature axis (dim 0 would stack rows). A layer is applied with `layer.call(x)`; the non-linearity is `nn.functional.relu(x)`. Image first: the hidden layer's first input weights belong to the image features.
+// </details>
+//
+// ── cell 28 ────────────────────────────────────────────────────────────
+Tensor MyConcatForward(Tensor image, Tensor audio, Linear hidden, Linear output)
+{
+    // Your code here: join, then hidden → ReLU → output.
+    throw new NotImplementedException();
+}
+
+// ── cell 29 ────────────────────────────────────────────────────────────
+Exercises.CheckConcatForward(MyConcatForward);
+
+// ### Exercise 2 · speaker normalisation
+//
+// Write `SpeakerNormalization.Standardize`: given one speaker's features (rows = recordings, columns = features), return (x − mean) / std **per feature**, the mean and standard deviation taken over that speaker's recordings. Return a new tensor; leave the input as it is (it is the cache).
+//
+// <details><summary>Hint</summary>
+//
+// Which axis runs over the recordings? `features.mean([0], keepdim: true)` and `features.std(0, keepdim: true)` have shape (1, D), so subtracting and dividing broadcast over every row.
+// </details>
+//
+// ── cell 31 ────────────────────────────────────────────────────────────
+Tensor MyStandardize(Tensor features)
+{
+    // Your code here.
+    throw new NotImplementedException();
+}
+
+// ── cell 32 ────────────────────────────────────────────────────────────
+Exercises.CheckStandardize(MyStandardize);
 
 // ## What to try next
 //

@@ -3,7 +3,7 @@
 // Run from the repository root:  TUTORIALS_MODE=smoke dotnet run notebooks/apps/02-new-input-branch.cs   (leave TUTORIALS_MODE out for the full run)
 // Tables and key results print on the console; charts and image grids are written as HTML files to notebooks/apps/output/02-new-input-branch/.
 
-#:package TorchSharp-cpu@0.107.0
+#:package TorchSharp@0.107.0
 #:package TorchSharp.PyBridge@1.4.4
 #:package Plotly.NET@6.0.0
 #:package Plotly.NET.Interactive@6.0.0
@@ -29,8 +29,15 @@ using Tutorials.Data;
 using Tutorials.Fusion;
 using Tutorials.Pretrained;
 using Tutorials.Training;
+using Tutorials.Backbones;
 
 // # 02 · A pretrained model gains a new input branch (RGB segmentation + depth)
+//
+// <!-- cost -->
+// - **Builds on:** 00; 01 (the pretrained ImageNet ResNet, freezing).
+// - **Concepts:** a new input branch and a bridge network, the fusion stage, partial freezing with BatchNorm kept in eval, a learning rate per part (optimizer parameter groups), segmentation metrics (mIoU), an ablation.
+// - **Cost on 2 CPU cores:** smoke run 20 min 11 s · full run not measured yet · peak memory not recorded — measured by tools/NotebookRunner, a loaded machine (several jobs sharing the 2 cores): upper bounds.
+// <!-- /cost -->
 //
 // A segmentation network pretrained on RGB images (**model A**) does most of the work. A second sensor — a depth camera — sees something RGB cannot. We add a small network for it (**model B**, trained from scratch) and a **bridge network** that fuses B's features into one intermediate stage of A. The stages of A before that point stay frozen, its later stages fine-tune slowly, and the new parts learn fast.
 //
@@ -39,8 +46,9 @@ using Tutorials.Training;
 // - put a light segmentation decoder on the pretrained ImageNet ResNet (model A),
 // - write the bridge: align the two feature maps, concatenate, convolve, add back into A's pipeline,
 // - freeze the stages before the fusion point and give the other parts their own learning rates (optimizer parameter groups),
-// - compare RGB-only with RGB+depth under the same training budget (mIoU, pixel accuracy), look at predictions, and
-// - measure how the choice of fusion stage matters (an ablation).
+// - compare RGB-only with RGB+depth under the same training budget (mIoU, pixel accuracy), over several seeds, and look at predictions,
+// - measure how the choice of fusion stage matters, and separately how much of A is frozen (an ablation that changes one thing at a time), and
+// - keep the test scenes for the end: monitoring and the ablation's conclusions use a validation split carved from the training scenes.
 //
 // ## The idea: when to add a branch rather than train a new model
 //
@@ -67,27 +75,32 @@ Tutorials.AppDisplay.Start("02-new-input-branch");
 //
 // No real RGB-D data set can be had offline, so the kit **generates one, reproducibly, from real image content** (`lib/Data/SyntheticRgbd.cs`, documented in `data/synthetic-rgbd/README.md`). Each 64×64 scene is a crop of a real photograph (`data/photos/`) used as a wall 4.5–9 m away, with one to three Fashion-MNIST items (`data/fashion-mnist-small/`) standing 2–4 m in front of it; nearer items occlude farther ones. Each pixel is labelled with the class of the front-most item — *clothing*, *footwear*, *bag* — or *background*. The depth map is the distance of what each pixel sees, plus sensor noise.
 //
-// **Why depth helps, by design.** Half of the objects are *camouflaged*: painted with the wall's own pixels (a white box in front of a white wall). They are invisible in RGB — the RGB image is byte for byte the image without them (a unit test checks this) — but plain in the depth map. No RGB-only model can segment those pixels, whatever its training; the visible objects it can. We call the camouflaged object pixels **hidden pixels** and measure accuracy on them separately.
+// **Why depth helps, by design.** Half of the objects are *camouflaged*: they paint nothing in RGB. Whatever is behind them shows through, like a perfect cloak: the wall (a white box in front of a white wall), or a visible object standing behind. So the RGB image is byte for byte the image without them (a unit test checks this over 25 seeds of sampled scenes and deliberately overlapping layouts) — but they are plain in the depth map. No RGB-only model can segment those pixels, whatever its training; the visible objects it can. We call the pixels whose front-most object is camouflaged **hidden pixels** and measure accuracy on them separately. (Where a camouflaged object stands in front of a visible one, RGB shows the visible object while the label is the camouflaged one's: RGB points to the wrong object there, and only depth can tell.)
 //
-// Training scenes use the 600 training items, held-out scenes the 400 test items (shapes never seen in training), and a different seed stream.
+// **Three splits, each with one job.** *Training* scenes use the 600 training items. A *validation* split is carved off the same stream of training scenes (the last ones, never trained on): it draws the training curves and decides the ablation's conclusions. The *test* scenes use the 400 test items (shapes never seen in training) and a different seed stream; they are measured once, at the end, for the final table — nothing is chosen by them.
 //
 // ── cell 5 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
-int trainScenes = Mode.Pick(smoke: 384, full: 768);
+int trainScenes = Mode.Pick(smoke: 320, full: 640);
+int valScenes = Mode.Pick(smoke: 64, full: 128);
 int testScenes = Mode.Pick(smoke: 96, full: 192);
 int epochs = Mode.Pick(smoke: 2, full: 4);
+int[] seeds = Mode.Pick(smoke: new[] { 0 }, full: new[] { 0, 1, 2 });   // head initialisation and batch order
 int batchSize = 16;
 
-var train = SyntheticRgbd.Train(trainScenes, seed: 1);
+// One stream of training scenes; its last valScenes are the validation split and are never trained on.
+var trainStream = SyntheticRgbd.Train(trainScenes + valScenes, seed: 1);
+var train = trainStream.Slice(0, trainScenes);
+var val = trainStream.Slice(trainScenes, valScenes);
 var test = SyntheticRgbd.Test(testScenes, seed: 2);
 var classNames = SyntheticRgbd.ClassNames;
 
 double objectShare = test.Mask.gt(0).to_type(ScalarType.Float32).mean().item<float>();
 double hiddenShare = test.Hidden.to_type(ScalarType.Float32).mean().item<float>();
-Console.WriteLine($"{train.Count} training and {test.Count} held-out scenes of {train.Rgb.shape[2]}×{train.Rgb.shape[3]} pixels");
-Console.WriteLine($"held-out pixels: {objectShare:P1} objects, of which {hiddenShare / objectShare:P0} are hidden (camouflaged)");
+Console.WriteLine($"{train.Count} training, {val.Count} validation and {test.Count} test scenes of {train.Rgb.shape[2]}×{train.Rgb.shape[3]} pixels");
+Tutorials.AppDisplay.Show(() => Console.WriteLine($"test pixels: {objectShare:P1} objects, of which {hiddenShare / objectShare:P0} are hidden (camouflaged)"), cell: 5);
 
-// Three held-out scenes: the RGB image, the depth map (near = yellow, far = purple) and the true mask. Look for objects that are in the mask and the depth map but not in the image.
+// Three test scenes (only looked at here; the models meet them once, at the end): the RGB image, the depth map (near = yellow, far = purple) and the true mask. Look for objects that are in the mask and the depth map but not in the image.
 //
 // ── cell 7 ────────────────────────────────────────────────────────────
 var showcase = Enumerable.Range(0, (int)test.Count)
@@ -101,6 +114,7 @@ Tutorials.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, tes
 // ── cell 9 ────────────────────────────────────────────────────────────
 var preprocess = ImageNetResNet.LoadPreprocess();
 var trainImages = preprocess.Apply(train.Rgb);   // the pretrained network's input convention
+var valImages = preprocess.Apply(val.Rgb);
 var testImages = preprocess.Apply(test.Rgb);
 var probe = ImageNetResNet.Load();
 Tutorials.AppDisplay.Show(() => FusionStages.Table(probe, imageSize: 64), cell: 9);
@@ -125,7 +139,7 @@ var demo = new RgbdSegmenter(new ResNetSegmenter(probe, numClasses: classNames.C
 demo.eval();
 using (torch.no_grad())
 {
-    var images = testImages[..4]; var depthMaps = test.Depth[..4];
+    var images = trainImages[..4]; var depthMaps = train.Depth[..4];
     var maps = demo.Rgb.ForwardUntil(images, fusionStage);                    // A, up to the fusion stage
     var depthFeatures = demo.Depth.call(depthMaps);                          // B
     var fused = demo.Bridge.call(maps[fusionStage], depthFeatures);          // the bridge
@@ -149,108 +163,206 @@ var demoOptimizer = optim.Adam(new Adam.ParamGroup[]
 });
 Tutorials.AppDisplay.Show(() => FusionTraining.Summary(FusionTraining.Parts(demo), demoOptimizer), cell: 13);
 
-// ## Training: RGB-only vs RGB+depth, same budget
+// ## Training: RGB-only vs RGB+depth, same budget, several seeds
 //
-// Both models get the same pretrained backbone, the same frozen stages (up to `layer1`), the same decoder initialisation, learning rates, batches and number of steps; the only difference is the depth branch and the bridge. The loss is per-pixel cross-entropy. After each epoch the held-out scenes are evaluated for the curves; no epoch is picked by them (the last epoch's weights are reported), so the held-out figures stay honest.
+// Both models get the same pretrained backbone, the same frozen stages (up to `layer1`), the same decoder initialisation, learning rates, batches and number of steps; the only difference is the depth branch and the bridge. The loss is per-pixel cross-entropy. After each epoch the **validation** scenes are evaluated for the curves; no epoch is picked by them (the last epoch's weights are kept). Each final model is then measured once on the **test** scenes.
 //
-// `Train` below is the whole recipe in one place: build, freeze, optimizer with parameter groups, the shared trainer, evaluation.
+// One run is one draw: another seed (initialisation of the new parts, order of the batches) gives slightly different figures. So the pair is trained once per seed — three in the full run, one in the smoke run — and only what holds over the seeds is claimed.
+//
+// `Train` below is the whole recipe in one place: build, freeze, optimizer with parameter groups, the shared trainer, evaluation, and freeing the model's memory once its figures are kept.
 //
 // ── cell 15 ────────────────────────────────────────────────────────────
-var trainBatches = new TensorBatches([trainImages, train.Depth, train.Mask], batchSize, shuffle: true, seed: 0, dropLast: true);
+var strideOf = Tutorials.Backbones.ResNetBackbone.StageNames.ToDictionary(s => s, probe.StrideOf);
+FusionTraining.Release(demo, demoOptimizer);   // the demo model (built on probe) has served: free its memory now
+
+var valBatches = new TensorBatches(64, valImages, val.Depth, val.Mask, val.Hidden);
 var testBatches = new TensorBatches(64, testImages, test.Depth, test.Mask, test.Hidden);
 
-// stage == null: RGB only (frozen up to layer1, like the fused model); otherwise depth fused at that stage.
-RunResult Train(string? stage)
+// stage: where depth joins (null = RGB only). frozenUpTo: the last frozen backbone stage (layer1 for the headline pair,
+// so both models freeze the same weights). seed: initialisation of the new parts and order of the training batches.
+// measureTest: only final models are measured on the test scenes, once, after training; the ablation sees validation only.
+RunResult Train(string? stage, string frozenUpTo = "layer1", int seed = 0, bool measureTest = false)
 {
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    Kit.Seed(0);
+    Kit.Seed(seed);
     var backbone = ImageNetResNet.Load(device);
     var rgbModel = new ResNetSegmenter(backbone, numClasses: classNames.Count).to(device);
     RgbdSegmenter? fused = stage is null ? null : new RgbdSegmenter(rgbModel, stage).to(device);
     nn.Module model = fused is null ? rgbModel : fused;
     Func<Tensor[], Tensor> scoresOf = fused is null ? b => rgbModel.call(b[0]) : b => fused.call(b[0], b[1]);
 
-    FusionTraining.FreezeBackboneUpTo(backbone, stage ?? "layer1");
+    FusionTraining.FreezeBackboneUpTo(backbone, frozenUpTo);
     var optimizer = optim.Adam(new Adam.ParamGroup[]
     {
         new(FusionTraining.FineTunedParameters(backbone), lr: 1e-4),
         new(FusionTraining.NewParameters(model, backbone), lr: 1e-3),
     });
+    var trainBatches = new TensorBatches([trainImages, train.Depth, train.Mask], batchSize, shuffle: true, seed: seed, dropLast: true);
+    SegmentationMetrics Measure(TensorBatches batches) =>
+        SegmentationMetrics.Evaluate(model, scoresOf, batches, classNames, maskIndex: 2, hiddenIndex: 3, device);
     var history = Trainer.Fit(model, optimizer, trainBatches,
         loss: b => nn.functional.cross_entropy(scoresOf(b), b[2]),
-        validate: () => SegmentationMetrics.Evaluate(model, scoresOf, testBatches, classNames, maskIndex: 2, hiddenIndex: 3, device).ToDictionary("val_"),
-        options: new TrainerOptions { Epochs = epochs, Seed = 0, Monitor = "val_miou", Maximize = true, Device = device });
+        validate: () => Measure(valBatches).ToDictionary("val_"),
+        options: new TrainerOptions { Epochs = epochs, Seed = seed, Monitor = "val_miou", Maximize = true, Device = device });
 
-    var metrics = SegmentationMetrics.Evaluate(model, scoresOf, testBatches, classNames, maskIndex: 2, hiddenIndex: 3, device);
-    Tensor predicted;
-    using (torch.no_grad()) predicted = scoresOf([testImages[..16].to(device), test.Depth[..16].to(device)]).argmax(1).cpu();
-    return new RunResult(stage is null ? "RGB only" : $"RGB + depth at {stage}", history, metrics, predicted, clock.Elapsed.TotalSeconds);
+    var validation = Measure(valBatches);
+    SegmentationMetrics? testMetrics = null;
+    Tensor? predicted = null;
+    if (measureTest)
+    {
+        testMetrics = Measure(testBatches);                                   // the one look at the test scenes
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
+            predicted = scoresOf([testImages[..16].to(device), test.Depth[..16].to(device)]).argmax(1).cpu().MoveToOuterDisposeScope();
+    }
+    double seconds = clock.Elapsed.TotalSeconds;
+    FusionTraining.Release(model, optimizer);   // keep the figures, free the weights: the next run needs the memory
+    return new RunResult(stage is null ? "RGB only" : $"RGB + depth at {stage}", stage, frozenUpTo, seed, history, validation, testMetrics, predicted, seconds);
 }
 
-var rgbOnly = Train(null);
+var rgbOnly = Train(null, seed: seeds[0], measureTest: true);
 
 // ── cell 16 ────────────────────────────────────────────────────────────
-var rgbd = Train(fusionStage);
+var rgbd = Train(fusionStage, seed: seeds[0], measureTest: true);
+
+// The same pair again with the other seeds (full run only; the smoke run trains one seed):
+//
+// ── cell 18 ────────────────────────────────────────────────────────────
+var pairs = new List<(RunResult Rgb, RunResult Rgbd)> { (rgbOnly, rgbd) };
+foreach (int seed in seeds.Skip(1))
+    pairs.Add((Train(null, seed: seed, measureTest: true), Train(fusionStage, seed: seed, measureTest: true)));
+Tutorials.AppDisplay.Show(() => Console.WriteLine($"{pairs.Count} seed(s) trained: {string.Join(", ", pairs.Select(p => p.Rgb.Seed))}"), cell: 18);
 
 // ## Results
 //
-// mIoU averages the intersection-over-union of the four classes (background included); pixel accuracy is dominated by the background; hidden-pixel accuracy is measured on camouflaged object pixels only — where RGB has nothing to go on.
-//
-// ── cell 18 ────────────────────────────────────────────────────────────
-DataFrame Row(IEnumerable<RunResult> runs) => new(
-    new StringDataFrameColumn("model", runs.Select(r => r.Name)),
-    new DoubleDataFrameColumn("mIoU", runs.Select(r => r.Metrics.MeanIoU)),
-    new DoubleDataFrameColumn("pixel accuracy", runs.Select(r => r.Metrics.PixelAccuracy)),
-    new DoubleDataFrameColumn("hidden-pixel accuracy", runs.Select(r => r.Metrics.HiddenAccuracy)),
-    new DoubleDataFrameColumn("training seconds", runs.Select(r => r.Seconds)));
-
-Console.WriteLine(Results.Report("rgb_miou", rgbOnly.Metrics.MeanIoU));
-Console.WriteLine(Results.Report("rgbd_miou", rgbd.Metrics.MeanIoU));
-Console.WriteLine(Results.Report("rgb_pixel_accuracy", rgbOnly.Metrics.PixelAccuracy));
-Console.WriteLine(Results.Report("rgbd_pixel_accuracy", rgbd.Metrics.PixelAccuracy));
-Console.WriteLine(Results.Report("rgb_hidden_accuracy", rgbOnly.Metrics.HiddenAccuracy));
-Console.WriteLine(Results.Report("rgbd_hidden_accuracy", rgbd.Metrics.HiddenAccuracy));
-Tutorials.AppDisplay.Show(() => Row([rgbOnly, rgbd]), cell: 18);
-
-// IoU per class: the object classes are where depth pays off.
+// mIoU averages the intersection-over-union of the four classes (background included); pixel accuracy is dominated by the background; hidden-pixel accuracy is measured on camouflaged object pixels only — where RGB has nothing to go on. All figures in this section are on the **test** scenes, measured once per final model. First one row per model and seed, then the headline differences RGB+depth − RGB-only over the seeds; the sentence under the table is printed from these numbers.
 //
 // ── cell 20 ────────────────────────────────────────────────────────────
-var perClass = rgbOnly.Metrics.ToDataFrame();
-perClass.Columns["IoU"].SetName("IoU, RGB only");
-perClass.Columns.Add(new DoubleDataFrameColumn("IoU, RGB + depth", rgbd.Metrics.IoU));
-Tutorials.AppDisplay.Show(() => perClass, cell: 20);
+DataFrame Row(IEnumerable<RunResult> runs, Func<RunResult, SegmentationMetrics> metricsOf) => new(
+    new StringDataFrameColumn("model", runs.Select(r => r.Name)),
+    new Int32DataFrameColumn("seed", runs.Select(r => r.Seed)),
+    new DoubleDataFrameColumn("mIoU", runs.Select(r => metricsOf(r).MeanIoU)),
+    new DoubleDataFrameColumn("pixel accuracy", runs.Select(r => metricsOf(r).PixelAccuracy)),
+    new DoubleDataFrameColumn("hidden-pixel accuracy", runs.Select(r => metricsOf(r).HiddenAccuracy)),
+    new DoubleDataFrameColumn("training seconds", runs.Select(r => r.Seconds)));
 
-// Predictions on held-out scenes, side by side: image, depth, ground truth, the RGB-only prediction and the RGB+depth prediction. The RGB-only model cannot see camouflaged objects; the fused model finds them in the depth map.
+double Mean(double[] v) => v.Average();
+double Sd(double[] v) => v.Length < 2 ? double.NaN : Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Length - 1));
+string MeanSd(double[] v) => v.Length < 2 ? $"{v[0]:+0.000;-0.000} (one seed)" : $"{Mean(v):+0.000;-0.000} ± {Sd(v):0.000} (mean ± sd over {v.Length} seeds)";
+
+// Seed 0's figures by name (the smoke tests read these), then the differences per seed.
+Console.WriteLine(Results.Report("rgb_miou", rgbOnly.Test!.MeanIoU));
+Console.WriteLine(Results.Report("rgbd_miou", rgbd.Test!.MeanIoU));
+Console.WriteLine(Results.Report("rgb_pixel_accuracy", rgbOnly.Test.PixelAccuracy));
+Console.WriteLine(Results.Report("rgbd_pixel_accuracy", rgbd.Test.PixelAccuracy));
+Console.WriteLine(Results.Report("rgb_hidden_accuracy", rgbOnly.Test.HiddenAccuracy));
+Console.WriteLine(Results.Report("rgbd_hidden_accuracy", rgbd.Test.HiddenAccuracy));
+double[] miouGain = pairs.Select(p => p.Rgbd.Test!.MeanIoU - p.Rgb.Test!.MeanIoU).ToArray();
+double[] hiddenGain = pairs.Select(p => p.Rgbd.Test!.HiddenAccuracy - p.Rgb.Test!.HiddenAccuracy).ToArray();
+Console.WriteLine(Results.Report("seeds", pairs.Count));
+Console.WriteLine(Results.Report("miou_gain_mean", Mean(miouGain)));
+Console.WriteLine(Results.Report("miou_gain_min", miouGain.Min()));
+Console.WriteLine(Results.Report("hidden_accuracy_gain_mean", Mean(hiddenGain)));
+Console.WriteLine(Results.Report("hidden_accuracy_gain_min", hiddenGain.Min()));
+if (pairs.Count > 1)
+{
+    Console.WriteLine(Results.Report("miou_gain_sd", Sd(miouGain)));
+    Console.WriteLine(Results.Report("hidden_accuracy_gain_sd", Sd(hiddenGain)));
+}
+Tutorials.AppDisplay.Show(() => Row(pairs.SelectMany(p => new[] { p.Rgb, p.Rgbd }), r => r.Test!), cell: 20);
+
+// ── cell 21 ────────────────────────────────────────────────────────────
+string Verdict(double[] gains, string what) => gains.All(g => g > 0)
+    ? $"RGB+depth beats RGB only on {what} on every seed ({gains.Length} of {gains.Length})"
+    : $"RGB+depth does NOT beat RGB only on {what} on every seed (only {gains.Count(g => g > 0)} of {gains.Length})";
+Console.WriteLine($"RGB+depth − RGB only, test mIoU:                  {MeanSd(miouGain)}   per seed: {string.Join(", ", miouGain.Select(g => g.ToString("+0.000;-0.000")))}");
+Console.WriteLine($"RGB+depth − RGB only, test hidden-pixel accuracy: {MeanSd(hiddenGain)}   per seed: {string.Join(", ", hiddenGain.Select(g => g.ToString("+0.000;-0.000")))}");
+Console.WriteLine(Verdict(miouGain, "mIoU") + "; " + Verdict(hiddenGain, "hidden-pixel accuracy") + ".");
+if (pairs.Count > 1)
+    Console.WriteLine($"The smallest gain over the seeds is {miouGain.Min():0.000} mIoU and {hiddenGain.Min():0.000} hidden-pixel accuracy; the seed-to-seed sd is {Sd(miouGain):0.000} and {Sd(hiddenGain):0.000}.");
+else
+    Console.WriteLine("One seed only (smoke run): the full run trains three and reports mean ± sd.");
+
+// IoU per class on the test scenes (seed 0): the object classes are where depth can pay off.
 //
-// ── cell 22 ────────────────────────────────────────────────────────────
+// ── cell 23 ────────────────────────────────────────────────────────────
+var perClass = rgbOnly.Test!.ToDataFrame();
+perClass.Columns["IoU"].SetName("IoU, RGB only");
+perClass.Columns.Add(new DoubleDataFrameColumn("IoU, RGB + depth", rgbd.Test!.IoU));
+Tutorials.AppDisplay.Show(() => perClass, cell: 23);
+
+// Predictions on test scenes (seed 0's models), side by side: image, depth, ground truth, the RGB-only prediction and the RGB+depth prediction. Look at the camouflaged objects: the RGB-only model has nothing to see there; what the fused model makes of the depth map is in its column.
+//
+// ── cell 25 ────────────────────────────────────────────────────────────
 var shown = showcase.Where(i => i < 16).DefaultIfEmpty(0).ToList();
 Tutorials.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask,
-    [("RGB only", rgbOnly.Predicted), ("RGB + depth", rgbd.Predicted)], classNames, shown), cell: 22);
+    [("RGB only", rgbOnly.Predicted!), ("RGB + depth", rgbd.Predicted!)], classNames, shown), cell: 25);
 
-// Training curves (loss on top; held-out mIoU, pixel accuracy and hidden-pixel accuracy below):
-//
-// ── cell 24 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => rgbOnly.History.Plot("RGB only"), cell: 24);
-
-// ── cell 25 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => rgbd.History.Plot($"RGB + depth, fused at {fusionStage}"), cell: 25);
-
-// ## Ablation: where to fuse
-//
-// The same recipe with the depth branch joining at other stages. Each time, the stages up to the fusion point are frozen and the later ones fine-tune, so a later fusion point also means fewer fine-tuned weights. The depth branch is built for the stage's stride, so it gets coarser too.
+// Training curves of seed 0 (loss on top; **validation** mIoU, pixel accuracy and hidden-pixel accuracy below):
 //
 // ── cell 27 ────────────────────────────────────────────────────────────
-var ablationStages = Mode.Pick(smoke: new[] { "layer3" }, full: new[] { "layer2", "layer3" });
-var ablation = new List<RunResult> { rgbd };
-foreach (var stage in ablationStages) ablation.Add(Train(stage));
-foreach (var run in ablation)
-    Console.WriteLine(Results.Report($"rgbd_miou_{run.Name.Split(' ').Last()}", run.Metrics.MeanIoU));
-var ablationTable = Row(new[] { rgbOnly }.Concat(ablation));
-ablationTable.Columns.Insert(1, new StringDataFrameColumn("fusion stride",
-    new[] { "—" }.Concat(ablation.Select(r => $"1/{probe.StrideOf(r.Name.Split(' ').Last())}"))));
-Tutorials.AppDisplay.Show(() => ablationTable, cell: 27);
+Tutorials.AppDisplay.Show(() => rgbOnly.History.Plot($"RGB only (seed {rgbOnly.Seed})"), cell: 27);
 
-// **Reading the results.** RGB-only cannot exceed a ceiling: the hidden pixels are invisible to it, so it labels them background, and its mIoU is held down on every object class. Fusing depth lifts mIoU and, above all, hidden-pixel accuracy. Fusing early (layer1, 1/4 resolution) keeps the depth edges sharp and lets three pretrained stages adapt to the fused features; fusing at layer3 (1/16) hands the decoder a coarse depth signal and leaves only layer4 to adapt — it still helps, but less. (The exact figures are in the tables above. The smoke run — `TUTORIALS_MODE=smoke`, what the tests use — trains each model for 48 steps on 384 scenes; the full run for 192 steps on 768 scenes, so its numbers are higher and its gaps clearer.)
+// ── cell 28 ────────────────────────────────────────────────────────────
+Tutorials.AppDisplay.Show(() => rgbd.History.Plot($"RGB + depth, fused at {fusionStage} (seed {rgbd.Seed})"), cell: 28);
+
+// ## Ablation: where to fuse, and how much to freeze — one thing at a time
+//
+// The obvious ablation — fuse at a later stage and freeze everything up to it — changes two things at once: the fusion stage *and* how many pretrained weights may adapt. Whatever it shows, it cannot say which of the two caused it. So we vary them separately, on **validation** scenes only (the test scenes stay for the final table above):
+//
+// - **Factor 1, the fusion stage**, with the frozen set fixed: stem and layer1 frozen, layer2–layer4 fine-tuned, in every run. Only where depth joins changes (and with it the depth branch's stride).
+// - **Factor 2, how much is frozen**, with the fusion stage fixed at layer3: frozen up to layer1 (as above) vs frozen up to layer3 (only layer4 fine-tunes).
+//
+// Each configuration trains once, with seed 0 (the full run trains three of them, the smoke run one: fusion at layer3 with the layer1 freeze, i.e. factor 1 only). One seed is a single draw, so a difference is read against the seed-to-seed spread of the headline pair measured above.
+//
+// ── cell 30 ────────────────────────────────────────────────────────────
+var configurations = Mode.Pick(
+    smoke: new (string Stage, string FrozenUpTo)[] { ("layer3", "layer1") },
+    full: new (string Stage, string FrozenUpTo)[] { ("layer2", "layer1"), ("layer3", "layer1"), ("layer3", "layer3") });
+var ablation = new List<RunResult> { rgbd };                       // layer1, frozen up to layer1, seed 0
+foreach (var (stage, frozenUpTo) in configurations) ablation.Add(Train(stage, frozenUpTo, seed: seeds[0]));
+
+Console.WriteLine(Results.Report("val_rgb_hidden_accuracy", rgbOnly.Validation.HiddenAccuracy));
+foreach (var run in ablation)
+{
+    Console.WriteLine(Results.Report($"val_rgbd_miou_{run.Stage}_frozen_{run.FrozenUpTo}", run.Validation.MeanIoU));
+    Console.WriteLine(Results.Report($"val_rgbd_hidden_accuracy_{run.Stage}_frozen_{run.FrozenUpTo}", run.Validation.HiddenAccuracy));
+}
+var ablationTable = Row(new[] { rgbOnly }.Concat(ablation), r => r.Validation);
+ablationTable.Columns.Insert(1, new StringDataFrameColumn("fusion stage (stride)",
+    new[] { "—" }.Concat(ablation.Select(r => $"{r.Stage} (1/{strideOf[r.Stage!]})"))));
+ablationTable.Columns.Insert(2, new StringDataFrameColumn("frozen up to", new[] { rgbOnly }.Concat(ablation).Select(r => r.FrozenUpTo)));
+Tutorials.AppDisplay.Show(() => ablationTable, cell: 30);
+
+// What this run's ablation says, printed from the table (validation mIoU; the yardstick is how much the headline RGB+depth model's validation mIoU moved between seeds):
+//
+// ── cell 32 ────────────────────────────────────────────────────────────
+double[] valMiouOverSeeds = pairs.Select(p => p.Rgbd.Validation.MeanIoU).ToArray();
+double noise = valMiouOverSeeds.Length > 1 ? Sd(valMiouOverSeeds) : double.NaN;
+string Compare(RunResult a, RunResult b)
+{
+    double d = b.Validation.MeanIoU - a.Validation.MeanIoU;
+    string size = double.IsNaN(noise) ? "no seed spread measured: one seed in this run"
+        : Math.Abs(d) > 2 * noise ? $"more than twice the seed-to-seed sd ({noise:0.000})"
+        : $"within twice the seed-to-seed sd ({noise:0.000}): not distinguishable from a change of seed";
+    return $"{d:+0.000;-0.000} validation mIoU ({size})";
+}
+var layer1Frozen = ablation.Where(r => r.FrozenUpTo == "layer1").ToList();
+var best = layer1Frozen.MaxBy(r => r.Validation.MeanIoU)!;
+Console.WriteLine($"Factor 1, fusion stage (frozen up to layer1 in every run): " +
+    string.Join(", ", layer1Frozen.Select(r => $"{r.Stage} {r.Validation.MeanIoU:0.000}")) + $"; highest at {best.Stage}.");
+foreach (var other in layer1Frozen.Where(run => run != rgbd))
+    Console.WriteLine($"  fusing at {other.Stage} instead of {rgbd.Stage}: {Compare(rgbd, other)}");
+var atLayer3 = ablation.Where(r => r.Stage == "layer3").ToDictionary(r => r.FrozenUpTo);
+if (atLayer3.ContainsKey("layer1") && atLayer3.ContainsKey("layer3"))
+    Console.WriteLine($"Factor 2, frozen set (fusion at layer3 in both runs): freezing up to layer3 instead of layer1: {Compare(atLayer3["layer1"], atLayer3["layer3"])}; " +
+        $"training took {atLayer3["layer3"].Seconds:0} s instead of {atLayer3["layer1"].Seconds:0} s.");
+else
+    Console.WriteLine("Factor 2 (how much is frozen) runs in the full mode only.");
+Console.WriteLine($"Every fused configuration vs RGB only, validation hidden-pixel accuracy: {rgbOnly.Validation.HiddenAccuracy:0.000} → " +
+    string.Join(", ", ablation.Select(r => $"{r.Stage}/{r.FrozenUpTo} {r.Validation.HiddenAccuracy:0.000}")));
+
+// **Reading the results.** The numbers above are this run's; the lines printed from them say what they show, and only those are claims. What holds by construction, whatever the run: RGB-only has nothing to go on at hidden pixels (the image is the same with or without the camouflaged object), so it can only guess them from context, and its mIoU on the object classes is capped by that. Whether and by how much depth lifts mIoU and hidden-pixel accuracy is measured, per seed, in the results table; the sentence under it says whether the gain held on every seed. The ablation uses one seed per configuration: a difference smaller than the seed-to-seed spread of the headline pair is not evidence that one fusion stage or one frozen set is better. Its two factors answer different questions — *where* depth should join (with the same weights free to adapt), and *what freezing more costs or saves* (with the same fusion point) — so read them separately. (The smoke run — `TUTORIALS_MODE=smoke`, what the tests use — trains each model for 40 steps on 320 scenes with one seed and only factor 1 of the ablation; the full run trains 160 steps on 640 scenes, three seeds, and both factors.)
 //
 // ## What to try next
 //
@@ -261,8 +373,52 @@ Tutorials.AppDisplay.Show(() => ablationTable, cell: 27);
 // - **Make depth less perfect.** `new SyntheticRgbd.Options { DepthNoise = 0.5 }`, or `CamouflageFraction = 0`: how much does the fused model gain when RGB already sees everything?
 // - **A different second sensor.** The bridge does not care what B sees: a thermal image, a second camera, a rendered map — anything that can be brought to a feature map of the same aspect ratio.
 //
+// ## Exercises
+//
+// Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/02-new-input-branch.cs`](solutions/02-new-input-branch.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
+//
+// ### Exercise 1 · freeze two stages, and mean it
+//
+// Your function is called right after `backbone.train()`. Make `layer1` and `layer2` frozen — and only them: the stem (`conv1`, `bn1`), `layer3` and `layer4` keep training. "Frozen" has two halves: no gradients for their parameters, **and** their BatchNorm layers in eval mode, because BatchNorm's running mean and variance are buffers, not parameters, and move on every training-mode forward pass. The check uses a tiny ResNet with random weights (the same class as the pretrained one, width 4).
+//
+// <details><summary>Hint</summary>
+//
+// `backbone.named_parameters()` gives `(name, parameter)` pairs with names such as `layer1.0.conv1.weight`; set `parameter.requires_grad = false`. `backbone.named_modules()` gives `(name, module)` pairs; `module is BatchNorm2d` finds the BatchNorm layers and `module.eval()` switches one. Match stages by the prefix `"layer1."`, not by "contains".
+// </details>
+//
+// ── cell 36 ────────────────────────────────────────────────────────────
+void MyFreezeLayer1And2(ResNetBackbone backbone)
+{
+    // Your code here: requires_grad = false under layer1 and layer2, and their BatchNorm in eval mode.
+    throw new NotImplementedException();
+}
+
+// ── cell 37 ────────────────────────────────────────────────────────────
+Exercises.CheckFreezeLayer1And2(MyFreezeLayer1And2);
+
+// ### Exercise 2 · a learning rate per part
+//
+// The model's backbone is frozen up to its fusion stage (`layer1`). Return one Adam optimizer with two parameter groups: the backbone's **still-trainable** stages at `1e-4` (pretrained: adapt slowly) and every new part — depth branch, bridge, decoder — at `1e-3` (random start: learn fast). Frozen parameters stay out. Write it without `FusionTraining`'s helpers.
+//
+// <details><summary>Hint</summary>
+//
+// `optim.Adam(new Adam.ParamGroup[] { new(someParameters, lr: 1e-4), new(otherParameters, lr: 1e-3) })`. `model.Rgb.Backbone.parameters()` are the pretrained ones; `p.requires_grad` tells frozen from trainable; compare parameters by `p.Handle` to find the model's parameters that are not the backbone's.
+// </details>
+//
+// ── cell 39 ────────────────────────────────────────────────────────────
+optim.Optimizer MyOptimizer(RgbdSegmenter model)
+{
+    // Your code here.
+    throw new NotImplementedException();
+}
+
+// ── cell 40 ────────────────────────────────────────────────────────────
+Exercises.CheckLearningRatePerPart(MyOptimizer);
+
 // ── end of the notebook ────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Finish();
 
 // From cell 15; C# puts type declarations after the top-level statements.
-record RunResult(string Name, TrainingHistory History, SegmentationMetrics Metrics, Tensor Predicted, double Seconds);
+// What a run leaves behind: figures, curves and a few predictions. The weights are freed (see Train's last lines).
+record RunResult(string Name, string? Stage, string FrozenUpTo, int Seed, TrainingHistory History,
+    SegmentationMetrics Validation, SegmentationMetrics? Test, Tensor? Predicted, double Seconds);

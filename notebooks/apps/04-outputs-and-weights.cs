@@ -3,7 +3,7 @@
 // Run from the repository root:  TUTORIALS_MODE=smoke dotnet run notebooks/apps/04-outputs-and-weights.cs   (leave TUTORIALS_MODE out for the full run)
 // Tables and key results print on the console; charts and image grids are written as HTML files to notebooks/apps/output/04-outputs-and-weights/.
 
-#:package TorchSharp-cpu@0.107.0
+#:package TorchSharp@0.107.0
 #:package TorchSharp.PyBridge@1.4.4
 #:package Plotly.NET@6.0.0
 #:package Plotly.NET.Interactive@6.0.0
@@ -20,20 +20,25 @@
 #:property Nullable=annotations
 
 using System.Text;   // imported by default in the notebook kernel, not in a console app
-using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 using Tutorials;
 using Tutorials.Data;
 using Tutorials.Features;
-using Tutorials.Pretrained;
 using Tutorials.Training;
 using Tutorials.Fusion;
 using Tutorials.Combining;
-using Plotly.NET.CSharp;
 using Microsoft.Data.Analysis;
+using Tutorials.Statistics;
+using Plotly.NET.CSharp;
 
 // # 04 · Combining trained models at the output and at the weight level
+//
+// <!-- cost -->
+// - **Builds on:** 01 (its features and classifiers); 02 (fine-tuning a pretrained ResNet stage).
+// - **Concepts:** probability-averaging ensembles, stacking, knowledge distillation, weight interpolation and BatchNorm recomputation, accuracy against inference cost.
+// - **Cost on 2 CPU cores:** smoke run 9 min 32 s · full run not measured yet · peak memory not recorded — measured by tools/NotebookRunner, a loaded machine (several jobs sharing the 2 cores): upper bounds.
+// <!-- /cost -->
 //
 // Notebooks 01–03 combined networks *inside* one model: features side by side, a new input branch, a shared embedding space. This notebook combines models that are **already trained and finished**, without opening them up: by mixing their **outputs** (ensembles, stacking), by teaching their joint knowledge to one small model (**distillation**), and by mixing their **weights** (weight averaging). It ends with a guide: which strategy when, across all four notebooks.
 //
@@ -54,72 +59,34 @@ Tutorials.AppDisplay.Start("04-outputs-and-weights");
 
 // ## The task and the features of notebook 01
 //
-// The same paired digits as notebook 01 (each digit written by hand and spoken; cameras blocked, microphones failing; the test pairs use unseen images and an unseen speaker), and the same frozen features: the ImageNet ResNet's `layer3` output and the kit's audio encoder, speaker-normalised. This time we keep the whole `layer3` **feature map** (N, 256, 4, 4) in the cache, not only its spatial mean: the weight-averaging part fine-tunes `layer4` on it.
+// The same paired digits as notebook 01 (each digit written by hand and spoken; cameras blocked, microphones failing; the test pairs use unseen images and an unseen speaker), and the same frozen features (`PairedDigitFeatures`, `lib/Features/`): the ImageNet ResNet's `layer3` output and the kit's audio encoder, speaker-normalised. This time the cache also keeps the whole `layer3` **feature map** (N, 256, 4, 4), not only its spatial mean: the weight-averaging part fine-tunes `layer4` on it.
 //
-// **A validation split from the training pairs.** Combining models involves choices made from data — ensemble weights, a meta-classifier. Those must never look at the test pairs, or the test accuracy stops meaning "on new data". So every fifth training pair is held out: the models learn from the other 80 %, and the held-out 20 % is what the combinations are tuned on.
+// **What the data is.** The spoken side has **one recording per digit per speaker**: the training pairs share the training speaker's ten clips, the test pairs the test speaker's ten clips, each pair a differently augmented copy (speed, shift, gain, noise). Speaker normalisation standardises each split with its own speaker's statistics, and for the test speaker those are computed over **all** the test pairs' clips, noise-only ones included (no labels, but the test inputs).
+//
+// **A validation split from the training pairs.** Combining models involves choices made from data — ensemble weights, a meta-classifier. Those must never look at the test pairs, or the test accuracy stops meaning "on new data". So 20 % of each digit's training pairs (drawn with a seed) are held out: the models learn from the other 80 %, and the held-out 20 % is what the combinations are tuned on. Its recordings are the training speaker's, so it is a same-speaker check; only the test pairs measure the unseen speaker.
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
 var (train, test) = PairedDigits.Load(trainPerDigit: Mode.Pick(smoke: 60, full: 300), testPerDigit: Mode.Pick(smoke: 30, full: 100), seed: 0);
+var extractors = PairedDigitExtractors.LoadFrozen(device);      // notebook 01's frozen ResNet and audio encoder
 
-var resnet = ImageNetResNet.Load(device);
-var audioEncoder = AudioEncoderLoader.Load(device);
-Freezing.Freeze(resnet); Freezing.Freeze(audioEncoder);
-resnet.eval(); audioEncoder.eval();
-
-var preprocess = ImageNetResNet.LoadPreprocess();
-Tensor Layer3Map(Tensor digits)
-{
-    var upsampled = nn.functional.interpolate(digits, new long[] { 64, 64 }, mode: InterpolationMode.Bilinear, align_corners: false);
-    return resnet.ForwardUntil(preprocess.Apply(upsampled), "layer3").flatten(1);    // (N, 256·4·4): the cache stores rows
-}
-Tensor Maps(Tensor images) => FrozenFeatures.Compute(resnet, Layer3Map, images, device: device).Values.view(-1, 256, 4, 4);
-Tensor Audio(Tensor waves) => SpeakerNormalization.Standardize(FrozenFeatures.Compute(audioEncoder, w => audioEncoder.Features(w), waves, device: device).Values);
-
-var clock = Stopwatch.StartNew();
-var trainMaps = Maps(train.Images);
-var testMaps = Maps(test.Images);
-var trainAudio = Audio(train.Waveforms);       // each speaker standardised with their own statistics
-var testAudio = Audio(test.Waveforms);
-var trainImage = trainMaps.mean(new long[] { 2, 3 });    // notebook 01's 256-d image features
-var testImage = testMaps.mean(new long[] { 2, 3 });
-Console.WriteLine($"features cached in {clock.Elapsed.TotalSeconds:0} s: layer3 maps [{string.Join(", ", trainMaps.shape)}], audio [{string.Join(", ", trainAudio.shape)}]");
-
-// Every fifth training pair is held out (rows are ordered by digit, so both parts keep all ten digits).
-long[] fitRows = Enumerable.Range(0, (int)train.Count).Where(i => i % 5 != 4).Select(i => (long)i).ToArray();
-long[] heldRows = Enumerable.Range(0, (int)train.Count).Where(i => i % 5 == 4).Select(i => (long)i).ToArray();
-Tensor Take(Tensor t, long[] rows) => t.index_select(0, torch.tensor(rows));
-var fit = (image: Take(trainImage, fitRows), audio: Take(trainAudio, fitRows), maps: Take(trainMaps, fitRows), labels: Take(train.Labels, fitRows));
-var held = (image: Take(trainImage, heldRows), audio: Take(trainAudio, heldRows), labels: Take(train.Labels, heldRows));
-Console.WriteLine($"training pairs: {fitRows.Length} to train on, {heldRows.Length} held out for tuning combinations; test pairs: {test.Count}");
+var clock = System.Diagnostics.Stopwatch.StartNew();
+PairedDigitFeatures fit, held;
+using (var all = PairedDigitFeatures.Compute(extractors, train, keepMaps: true)) (fit, held) = all.SplitValidation(fraction: 0.2, seed: 0);
+var testFeatures = PairedDigitFeatures.Compute(extractors, test, keepMaps: true);
+train.Dispose(); test.Dispose();                                // the cache replaces the raw pairs
+Console.WriteLine($"features cached in {clock.Elapsed.TotalSeconds:0} s: layer3 maps [{string.Join(", ", fit.Maps!.shape)}], audio [{string.Join(", ", fit.Audio.shape)}]");
+Console.WriteLine($"training pairs: {fit.Count} to train on, {held.Count} held out for tuning combinations; test pairs: {testFeatures.Count}");
 
 // ## The members: notebook 01's three classifiers, retrained
 //
-// Image only, audio only, and the concatenation classifier — the same head (`ConcatFusionHead`), optimizer, epochs and seeds as in notebook 01, now trained on the 80 % and validated on the held-out 20 %. The concatenation classifier is the best *feature-level* fusion of notebook 01; it is the yardstick for everything below.
+// Image only, audio only, and the concatenation classifier — the same head (`ConcatFusionHead`), optimizer, epochs and seed as in notebook 01 (`HeadTraining.Train`, shared with it), trained on the 80 % and validated on the held-out 20 %. The concatenation classifier is the best *feature-level* fusion of notebook 01; it is the yardstick for everything below.
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
 int epochs = Mode.Pick(smoke: 25, full: 40);
-Tensor Pick(Tensor features, bool use) => use ? features : features.narrow(1, 0, 0);    // size 0 = input unused
-
-Member TrainHead(string name, bool useImage, bool useAudio, long hiddenSize = 256)
-{
-    Kit.Seed(1);
-    var head = new ConcatFusionHead(useImage ? trainImage.shape[1] : 0, useAudio ? trainAudio.shape[1] : 0, classes: 10, hiddenSize: hiddenSize).to(device);
-    var optimizer = optim.Adam(head.parameters(), lr: 1e-3, weight_decay: 1e-4);
-    var trainBatches = new TensorBatches(new[] { Pick(fit.image, useImage), Pick(fit.audio, useAudio), fit.labels }, 64, shuffle: true, seed: 2);
-    var heldBatches = new TensorBatches(256, Pick(held.image, useImage), Pick(held.audio, useAudio), held.labels);
-    Console.WriteLine($"— {name}");
-    Trainer.Fit(head, optimizer, trainBatches,
-        loss: b => nn.functional.cross_entropy(head.call(b[0], b[1]), b[2]),
-        validation: heldBatches,
-        perBatchMetrics: b => new() { ["held_accuracy"] = head.call(b[0], b[1]).argmax(1).eq(b[2]).to_type(ScalarType.Float32).mean() },
-        new TrainerOptions { Epochs = epochs, Seed = 3, Device = device, Monitor = "held_accuracy", Maximize = true, Progress = TrainingProgress.Auto() });
-    return new Member(name, head, useImage, useAudio);
-}
-
-var image = TrainHead("image only", useImage: true, useAudio: false);
-var audio = TrainHead("audio only", useImage: false, useAudio: true);
-var fused = TrainHead("image + audio, concatenated (notebook 01)", useImage: true, useAudio: true);
+var image = HeadTraining.Train(fit, held, HeadInputs.ImageOnly, epochs, seed: 0, device: device, label: "image only").Head;
+var audio = HeadTraining.Train(fit, held, HeadInputs.AudioOnly, epochs, seed: 0, device: device, label: "audio only").Head;
+var fused = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 0, device: device, label: "image + audio, concatenated (notebook 01)").Head;
 
 // ## Ensembles: average the probabilities
 //
@@ -133,28 +100,25 @@ var fused = TrainHead("image + audio, concatenated (notebook 01)", useImage: tru
 // Probabilities, not logits: the two members were trained separately and their logits live on different scales. The **weighted** version gives each member a weight proportional to its accuracy on the held-out training pairs. Averaging helps most when the members make *different* mistakes — here by construction: a blocked camera does not affect the microphone.
 //
 // ── cell 8 ────────────────────────────────────────────────────────────
-Tensor Probabilities(Member m, Tensor imageFeatures, Tensor audioFeatures, double temperature = 1) =>
-    Ensemble.Probabilities(m.Head, b => m.Head.call(b[0], b[1]) / temperature,
-        new TensorBatches(256, Pick(imageFeatures, m.UsesImage), Pick(audioFeatures, m.UsesAudio)), device);
+Tensor Probabilities(ConcatFusionHead m, PairedDigitFeatures data, double temperature = 1) =>
+    HeadTraining.Probabilities(m, data, HeadTraining.InputsOf(m), temperature, device);
 
-var imageTest = Probabilities(image, testImage, testAudio);
-var audioTest = Probabilities(audio, testImage, testAudio);
-var fusedTest = Probabilities(fused, testImage, testAudio);
-var imageHeld = Probabilities(image, held.image, held.audio);
-var audioHeld = Probabilities(audio, held.image, held.audio);
+var imageTest = Probabilities(image, testFeatures);
+var audioTest = Probabilities(audio, testFeatures);
+var fusedTest = Probabilities(fused, testFeatures);
+var imageHeld = Probabilities(image, held);
+var audioHeld = Probabilities(audio, held);
 
 var ensembleTest = Ensemble.AverageProbabilities(new[] { imageTest, audioTest });
-var weights = Ensemble.WeightsFromAccuracy(new[] { Ensemble.Accuracy(imageHeld, held.labels), Ensemble.Accuracy(audioHeld, held.labels) });
+var weights = Ensemble.WeightsFromAccuracy(new[] { Ensemble.Accuracy(imageHeld, held.Labels), Ensemble.Accuracy(audioHeld, held.Labels) });
 var weightedTest = Ensemble.AverageProbabilities(new[] { imageTest, audioTest }, weights);
 
-double imageAcc = Ensemble.Accuracy(imageTest, test.Labels), audioAcc = Ensemble.Accuracy(audioTest, test.Labels);
-double ensembleAcc = Ensemble.Accuracy(ensembleTest, test.Labels), weightedAcc = Ensemble.Accuracy(weightedTest, test.Labels);
+double imageAcc = Ensemble.Accuracy(imageTest, testFeatures.Labels), audioAcc = Ensemble.Accuracy(audioTest, testFeatures.Labels);
+double ensembleAcc = Ensemble.Accuracy(ensembleTest, testFeatures.Labels), weightedAcc = Ensemble.Accuracy(weightedTest, testFeatures.Labels);
 Console.WriteLine($"weights from the held-out accuracies: image {weights[0]:0.00}, audio {weights[1]:0.00}");
 Console.WriteLine($"test accuracy: image {imageAcc:0.000}, audio {audioAcc:0.000} → ensemble {ensembleAcc:0.000}, weighted ensemble {weightedAcc:0.000}");
-Tutorials.Results.Report("image_acc", imageAcc);
-Tutorials.Results.Report("audio_acc", audioAcc);
-Tutorials.Results.Report("ensemble_acc", ensembleAcc);
-Tutorials.Results.Report("weighted_ensemble_acc", weightedAcc);
+foreach (var (name, value) in new[] { ("image_acc", imageAcc), ("audio_acc", audioAcc), ("ensemble_acc", ensembleAcc), ("weighted_ensemble_acc", weightedAcc) })
+    Tutorials.Results.Report(name, value);
 
 // ## Stacking: learn how to combine
 //
@@ -165,13 +129,14 @@ Tutorials.Results.Report("weighted_ensemble_acc", weightedAcc);
 // ── cell 10 ────────────────────────────────────────────────────────────
 Kit.Seed(4);
 var stacker = new StackingClassifier(members: 2, classes: 10).to(device);
-var stackBatches = new TensorBatches(new[] { StackingClassifier.Inputs(imageHeld, audioHeld), held.labels }, 64, shuffle: true, seed: 5);
-Trainer.Fit(stacker, optim.Adam(stacker.parameters(), lr: 1e-2, weight_decay: 1e-3), stackBatches,
-    loss: b => nn.functional.cross_entropy(stacker.call(b[0]), b[1]),
-    options: new TrainerOptions { Epochs = 60, Seed = 6, Device = device, Progress = TrainingProgress.Auto() });
+var stackBatches = new TensorBatches(new[] { StackingClassifier.Inputs(imageHeld, audioHeld), held.Labels }, 64, shuffle: true, seed: 5);
+using (var stackOptimizer = optim.Adam(stacker.parameters(), lr: 1e-2, weight_decay: 1e-3))
+    Trainer.Fit(stacker, stackOptimizer, stackBatches,
+        loss: b => nn.functional.cross_entropy(stacker.call(b[0]), b[1]),
+        options: new TrainerOptions { Epochs = 60, Seed = 6, Device = device, Progress = TrainingProgress.Auto() });
 
 var stackingTest = Ensemble.Probabilities(stacker, b => stacker.call(b[0]), new TensorBatches(256, StackingClassifier.Inputs(imageTest, audioTest)), device);
-double stackingAcc = Ensemble.Accuracy(stackingTest, test.Labels);
+double stackingAcc = Ensemble.Accuracy(stackingTest, testFeatures.Labels);
 Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("stacking_acc", stackingAcc), cell: 10);
 
 // ## Distillation: one small student, two teachers
@@ -189,38 +154,24 @@ Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("stacking_acc", stackin
 // ── cell 12 ────────────────────────────────────────────────────────────
 double T = 3, alpha = 0.7;
 var softTargets = Ensemble.AverageProbabilities(new[] {
-    Probabilities(fused, fit.image, fit.audio, temperature: T),
-    Ensemble.AverageProbabilities(new[] { Probabilities(image, fit.image, fit.audio, T), Probabilities(audio, fit.image, fit.audio, T) }) });
+    Probabilities(fused, fit, temperature: T),
+    Ensemble.AverageProbabilities(new[] { Probabilities(image, fit, T), Probabilities(audio, fit, T) }) });
 
-Member TrainStudent(string name, double alpha)
-{
-    Kit.Seed(7);
-    var student = new ConcatFusionHead(trainImage.shape[1], trainAudio.shape[1], classes: 10, hiddenSize: 32).to(device);
-    var optimizer = optim.Adam(student.parameters(), lr: 1e-3, weight_decay: 1e-4);
-    var batches = new TensorBatches(new[] { fit.image, fit.audio, fit.labels, softTargets }, 64, shuffle: true, seed: 2);
-    Console.WriteLine($"— {name}");
-    Trainer.Fit(student, optimizer, batches,
-        loss: b => Distillation.Loss(student.call(b[0], b[1]), teacherProbabilities: b[3], labels: b[2], temperature: T, alpha: alpha),
-        validation: new TensorBatches(256, held.image, held.audio, held.labels),
-        perBatchMetrics: b => new() { ["held_accuracy"] = student.call(b[0], b[1]).argmax(1).eq(b[2]).to_type(ScalarType.Float32).mean() },
-        new TrainerOptions { Epochs = epochs, Seed = 3, Device = device, Monitor = "held_accuracy", Maximize = true, Progress = TrainingProgress.Auto() });
-    return new Member(name, student, true, true);
-}
-
-var distilled = TrainStudent($"student, distilled (α = {alpha}, T = {T})", alpha);
-var hardStudent = TrainStudent("student, hard labels only (α = 0)", 0);
+// The student: the concatenation head with 32 hidden units; the soft targets ride along as batch[3]. Same seed for both students.
+var distilled = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32, extra: new[] { softTargets }, device: device,
+    loss: (logits, b) => Distillation.Loss(logits, teacherProbabilities: b[3], labels: b[2], temperature: T, alpha: alpha), label: $"student, distilled (α = {alpha}, T = {T})").Head;
+var hardStudent = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32, device: device,
+    label: "student, hard labels only (α = 0: plain cross-entropy)").Head;
 
 // ── cell 13 ────────────────────────────────────────────────────────────
-double distilledAcc = Ensemble.Accuracy(Probabilities(distilled, testImage, testAudio), test.Labels);
-double hardAcc = Ensemble.Accuracy(Probabilities(hardStudent, testImage, testAudio), test.Labels);
-bool distillationWon = distilledAcc > hardAcc;
+double distilledAcc = Ensemble.Accuracy(Probabilities(distilled, testFeatures), testFeatures.Labels);
+double hardAcc = Ensemble.Accuracy(Probabilities(hardStudent, testFeatures), testFeatures.Labels);
 Console.WriteLine($"student test accuracy: distilled {distilledAcc:0.000}, hard labels only {hardAcc:0.000}");
-Console.WriteLine(distillationWon
+Console.WriteLine(distilledAcc > hardAcc
     ? "Verdict: distillation won — the student that learned from the teachers' soft targets beats the same student trained on labels alone."
     : "Verdict: distillation did not win on this budget — the student trained on labels alone is as good or better. We say so rather than tune until it does.");
-Tutorials.Results.Report("student_distilled_acc", distilledAcc);
-Tutorials.Results.Report("student_hard_acc", hardAcc);
-Tutorials.Results.Report("distillation_won", distillationWon ? 1 : 0);
+foreach (var (name, value) in new[] { ("student_distilled_acc", distilledAcc), ("student_hard_acc", hardAcc), ("distillation_won", distilledAcc > hardAcc ? 1.0 : 0.0) })
+    Tutorials.Results.Report(name, value);
 
 // How to read it: distillation shines when the student is much smaller than the teachers, the teachers know something the labels do not say (here: which sensor to trust on a given row), and there is unlabelled or re-usable data to carry the soft targets. With a few hundred rows and a student that is itself a capable classifier, the gain can be small or absent — the soft targets of teachers trained on *the same rows* are nearly as confident as the labels. Try a smaller student (`hiddenSize: 8`), T = 5, or soft targets on extra unlabelled pairs.
 //
@@ -236,48 +187,36 @@ Tutorials.Results.Report("distillation_won", distillationWon ? 1 : 0);
 //
 // `TopStageClassifier` (`lib/Combining/TopStageClassifier.cs`) is `layer4` (three BasicBlocks, 256 → 512 channels) → average pool → linear. To keep this CPU-cheap it trains on a class-balanced subset of the training maps.
 //
+// **Over seeds.** One pair of fine-tunes is one draw. The whole experiment — both pairs — is repeated with other seeds (full mode: 3, smoke mode: 2), which change the data orders and the new classifier's initial weights (and, for the random starts, every initial weight). The full curve is drawn for the first seed; the others are measured at α = 0, 0.5 and 1.
+//
 // ── cell 16 ────────────────────────────────────────────────────────────
-int stagePerDigit = Mode.Pick(smoke: 20, full: 100), stageEpochs = Mode.Pick(smoke: 2, full: 5);
-var fitLabels = fit.labels.data<long>().ToArray();
-long[] stageRows = Enumerable.Range(0, fitLabels.Length).GroupBy(i => fitLabels[i]).SelectMany(g => g.Take(stagePerDigit)).Select(i => (long)i).ToArray();
-var stageTrain = new[] { Take(fit.maps, stageRows), Take(fit.labels, stageRows) };
-var bnBatches = new TensorBatches(64, stageTrain[0].index_select(0, torch.arange(0, stageRows.Length, Mode.Pick(smoke: 1, full: 2))));
+int stageEpochs = Mode.Pick(smoke: 2, full: 5);
+var stage = fit.FirstPerDigit(Mode.Pick(smoke: 20, full: 100));       // a class-balanced subset keeps this CPU-cheap
+var bnBatches = new TensorBatches(64, stage.Maps!.index_select(0, torch.arange(0, stage.Count, Mode.Pick(smoke: 1, full: 2))));
+TopStageClassifier FineTune(TopStageClassifier start, long dataOrderSeed, long s) => TopStageFineTuning.Run(start, stage.Maps!, stage.Labels,
+    stageEpochs, dataOrderSeed, bnBatches, device, s == 0 ? TrainingProgress.Auto() : TrainingProgress.None);
 
-TopStageClassifier FineTune(string name, TopStageClassifier model, long dataOrderSeed, double lr)
+// Seed s: the same pretrained start twice (its new classifier drawn with seed 10 + 100·s), data orders 1 + 100·s and 2 + 100·s;
+// the failure case: layer4 and classifier random (seeds 21 + 100·s and 22 + 100·s), then the same training.
+TopStageClassifier[] FourFineTunes(long s)
 {
-    model.to(device);
-    var optimizer = optim.Adam(model.parameters(), lr: lr);
-    Console.WriteLine($"— {name}");
-    Trainer.Fit(model, optimizer, new TensorBatches(stageTrain, 32, shuffle: true, seed: dataOrderSeed),
-        loss: b => nn.functional.cross_entropy(model.call(b[0]), b[1]),
-        options: new TrainerOptions { Epochs = stageEpochs, Seed = dataOrderSeed, Device = device, Progress = TrainingProgress.Auto() });
-    WeightAveraging.RecomputeBatchNorm(model, bnBatches, b => model.call(b[0]), device);
-    return model;
+    Console.WriteLine($"— seed {s}: two fine-tunes from the pretrained start, two from random starts");
+    Kit.Seed(10 + 100 * s); var start1 = TopStageClassifier.FromPretrained(extractors.ResNet, classes: 10);
+    Kit.Seed(10 + 100 * s); var start2 = TopStageClassifier.FromPretrained(extractors.ResNet, classes: 10);
+    Kit.Seed(21 + 100 * s); var random1 = new TopStageClassifier(classes: 10);
+    Kit.Seed(22 + 100 * s); var random2 = new TopStageClassifier(classes: 10);
+    return new[] { FineTune(start1, 1 + 100 * s, s), FineTune(start2, 2 + 100 * s, s), FineTune(random1, 1 + 100 * s, s), FineTune(random2, 1 + 100 * s, s) };
 }
 
-// The same start twice: pretrained layer4, and a classifier drawn with the same seed.
-Kit.Seed(10); var start1 = TopStageClassifier.FromPretrained(resnet, classes: 10);
-Kit.Seed(10); var start2 = TopStageClassifier.FromPretrained(resnet, classes: 10);
-Tutorials.AppDisplay.Show(() => Freezing.Summary(start1), cell: 16);
-
 // ── cell 17 ────────────────────────────────────────────────────────────
-clock.Restart();
-var finetuned1 = FineTune("fine-tune 1: pretrained start, data order 1", start1, dataOrderSeed: 1, lr: 1e-3);
-var finetuned2 = FineTune("fine-tune 2: pretrained start, data order 2", start2, dataOrderSeed: 2, lr: 1e-3);
-// The failure case: layer4 and classifier randomly initialised with two seeds, then the same training.
-Kit.Seed(21); var random1 = FineTune("random start 1", new TopStageClassifier(classes: 10), dataOrderSeed: 1, lr: 1e-3);
-Kit.Seed(22); var random2 = FineTune("random start 2", new TopStageClassifier(classes: 10), dataOrderSeed: 1, lr: 1e-3);
-Console.WriteLine($"four fine-tunes of layer4 + classifier in {clock.Elapsed.TotalSeconds:0} s");
-
-// ── cell 18 ────────────────────────────────────────────────────────────
-double TestAccuracy(TopStageClassifier m) =>
-    Ensemble.Accuracy(Ensemble.Probabilities(m, b => m.call(b[0]), new TensorBatches(100, testMaps), device), test.Labels);
+Tensor TestProbabilities(TopStageClassifier m) => Ensemble.Probabilities(m, b => m.call(b[0]), new TensorBatches(100, testFeatures.Maps!), device);
+double TestAccuracy(TopStageClassifier m) => Ensemble.Accuracy(TestProbabilities(m), testFeatures.Labels);
 
 double[] alphas = Mode.Pick(smoke: new[] { 0.0, 0.5, 1.0 }, full: Enumerable.Range(0, 11).Select(i => i / 10.0).ToArray());
 var mixed = new TopStageClassifier(classes: 10).to(device);
 
-// One curve: for each α, mix the weights, re-measure BatchNorm, test. Also: α = 0.5 with the mixed stored statistics.
-(double[] accuracy, double midpointStoredStatistics) Curve(TopStageClassifier a, TopStageClassifier b)
+// One curve: for each α, θ = (1 − α)·θ₁ + α·θ₂ for every weight, re-measure BatchNorm, test. Also: α = 0.5 with the mixed stored statistics.
+(double[] accuracy, double midpointStoredStatistics) Curve(TopStageClassifier a, TopStageClassifier b, double[] alphas)
 {
     var accuracy = new double[alphas.Length];
     double stored = double.NaN;
@@ -290,27 +229,41 @@ var mixed = new TopStageClassifier(classes: 10).to(device);
     }
     return (accuracy, stored);
 }
+double MidMinusBetterEnd(double[] a) => a[a.Length / 2] - Math.Max(a[0], a[^1]);       // the middle α is 0.5
 
 clock.Restart();
-var sharedStart = Curve(finetuned1, finetuned2);
-var randomStarts = Curve(random1, random2);
-Console.WriteLine($"{2 * alphas.Length} mixed models measured in {clock.Elapsed.TotalSeconds:0} s");
+var seed0 = FourFineTunes(0);                                   // seed 0: the full curves and the final table
+var finetuned1 = seed0[0]; var finetuned2 = seed0[1];
+var sharedStart = Curve(finetuned1, finetuned2, alphas);
+var randomStarts = Curve(seed0[2], seed0[3], alphas);
+var shared = new List<double> { MidMinusBetterEnd(sharedStart.accuracy) };
+var random = new List<double> { MidMinusBetterEnd(randomStarts.accuracy) };
+foreach (long s in Mode.Pick(smoke: new long[] { 1 }, full: new long[] { 1, 2 }))
+{
+    var more = FourFineTunes(s);
+    shared.Add(MidMinusBetterEnd(Curve(more[0], more[1], new[] { 0.0, 0.5, 1.0 }).accuracy));
+    random.Add(MidMinusBetterEnd(Curve(more[2], more[3], new[] { 0.0, 0.5, 1.0 }).accuracy));
+    foreach (var m in more) m.Dispose();
+}
+Console.WriteLine($"{4 * shared.Count} fine-tunes of layer4 + classifier and their curves in {clock.Elapsed.TotalSeconds:0} s");
 
+// ── cell 18 ────────────────────────────────────────────────────────────
 double finetuned1Acc = TestAccuracy(finetuned1), finetuned2Acc = TestAccuracy(finetuned2);
-double random1Acc = TestAccuracy(random1), random2Acc = TestAccuracy(random2);
 int mid = Array.IndexOf(alphas, 0.5);
-Tutorials.Results.Report("finetuned1_acc", finetuned1Acc);
-Tutorials.Results.Report("finetuned2_acc", finetuned2Acc);
-Tutorials.Results.Report("avg_alpha0_acc", sharedStart.accuracy[0]);
-Tutorials.Results.Report("avg_alpha1_acc", sharedStart.accuracy[^1]);
-Tutorials.Results.Report("avg_alpha05_acc", sharedStart.accuracy[mid]);
-Tutorials.Results.Report("avg_alpha05_stored_bn_acc", sharedStart.midpointStoredStatistics);
-Tutorials.Results.Report("random_start1_acc", random1Acc);
-Tutorials.Results.Report("random_start2_acc", random2Acc);
-Tutorials.Results.Report("random_start_alpha05_acc", randomStarts.accuracy[mid]);
-Tutorials.Results.Report("random_start_alpha05_stored_bn_acc", randomStarts.midpointStoredStatistics);
-Console.WriteLine($"shared pretrained start: {finetuned1Acc:0.000} and {finetuned2Acc:0.000} → α = 0.5: {sharedStart.accuracy[mid]:0.000} (stored BatchNorm statistics: {sharedStart.midpointStoredStatistics:0.000})");
-Console.WriteLine($"different random starts: {random1Acc:0.000} and {random2Acc:0.000} → α = 0.5: {randomStarts.accuracy[mid]:0.000} (stored BatchNorm statistics: {randomStarts.midpointStoredStatistics:0.000})");
+foreach (var (name, value) in new[] { ("finetuned1_acc", finetuned1Acc), ("finetuned2_acc", finetuned2Acc), ("avg_alpha0_acc", sharedStart.accuracy[0]),
+    ("avg_alpha1_acc", sharedStart.accuracy[^1]), ("avg_alpha05_acc", sharedStart.accuracy[mid]), ("random_start_alpha05_acc", randomStarts.accuracy[mid]) })
+    Tutorials.Results.Report(name, value);
+var sharedGap = OverSeeds.Of(shared); sharedGap.Report("shared_start_mid_minus_better_end");
+var randomGap = OverSeeds.Of(random); randomGap.Report("random_start_mid_minus_better_end");
+var extraLoss = OverSeeds.Of(shared.Zip(random, (a, b) => a - b)); extraLoss.Report("random_start_extra_midpoint_loss");
+string Side(OverSeeds gap) => gap.ConsistentSign > 0 ? "above its better end on every seed" : gap.ConsistentSign < 0 ? "below its better end on every seed" : "on different sides of its better end on different seeds";
+Console.WriteLine($"seed 0, shared pretrained start: ends {sharedStart.accuracy[0]:0.000} and {sharedStart.accuracy[^1]:0.000} → α = 0.5: {sharedStart.accuracy[mid]:0.000} (stored BatchNorm statistics: {sharedStart.midpointStoredStatistics:0.000})");
+Console.WriteLine($"seed 0, different random starts: ends {randomStarts.accuracy[0]:0.000} and {randomStarts.accuracy[^1]:0.000} → α = 0.5: {randomStarts.accuracy[mid]:0.000} (stored BatchNorm statistics: {randomStarts.midpointStoredStatistics:0.000})");
+Console.WriteLine($"α = 0.5 minus the better end over {sharedGap.Count} seeds: shared start {sharedGap}, {Side(sharedGap)}; random starts {randomGap}, {Side(randomGap)}.");
+Console.WriteLine(extraLoss.ConsistentSign > 0 ? $"On every seed the random-start pair loses more at α = 0.5, relative to its better end, than the shared-start pair (by {extraLoss})."
+    : $"The seeds disagree on which pair loses more at α = 0.5 (difference {extraLoss}): on this budget the curves do not separate the two cases.");
+Tutorials.AppDisplay.Show(() => new DataFrame(new Int32DataFrameColumn("seed", Enumerable.Range(0, shared.Count)),
+    new DoubleDataFrameColumn("shared start: α = 0.5 − better end", shared), new DoubleDataFrameColumn("random starts: α = 0.5 − better end", random)), cell: 18);
 
 // ── cell 19 ────────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Show(() => Chart.Combine(new[] {
@@ -320,36 +273,34 @@ Tutorials.AppDisplay.Show(() => Chart.Combine(new[] {
     .WithYAxisStyle<double, double, string>(TitleText: "test accuracy (image only)")
     .WithTitle("Interpolating the weights of two fine-tuned layer4 + classifiers, BatchNorm re-measured"), cell: 19);
 
-// **When weight averaging works, and when it fails.** Two copies fine-tuned from the **same pretrained weights** for a short while stay in the same basin of the loss: every unit still means roughly what it meant in the pretrained model, so the straight line between them stays low and the middle is usually as good as the ends, often a little better (this is what "model soups" and stochastic weight averaging exploit). Two networks trained from **different random starts** can reach the same accuracy with units in a different order and different roles; their average mixes unrelated units, and the accuracy dips in the middle — how deep depends on how far each network travelled from its start (on the short smoke budget the networks barely leave their initialisation and the curves say little; in the full run the shared-start curve rises above both ends while the random-start curve sags by a few points). Without re-measuring BatchNorm the random-start midpoint is far worse still (the `…_stored_bn_acc` numbers above): much of what is lost by mixing unrelated units shows up first as wrong BatchNorm statistics.
+// **When weight averaging works, and when it fails.** Two copies fine-tuned from the **same pretrained weights** for a short while stay in the same basin of the loss: every unit still means roughly what it meant in the pretrained model, so the straight line between them stays low and the middle stays close to the ends (in larger settings often a little above them — what "model soups" and stochastic weight averaging exploit). Two networks trained from **different random starts** can reach the same accuracy with units in a different order and different roles; their average mixes unrelated units, and the accuracy dips in the middle — how deep depends on how far each network travelled from its start. What held in *this* run, over its seeds, is printed above the chart: where each midpoint lies relative to its better end, and whether the random-start pair lost more on every seed. Compare the `stored BatchNorm statistics` figures of seed 0 with the re-measured ones: mixing weights without re-measuring BatchNorm is a separate source of loss.
 //
-// Note what the curve does *not* say: here the pretrained `layer4` is no better a start than a random one for these small grey digits (notebook 01 found the same: ImageNet's last stage is specialised for photographs), so the random-start models can even end a little more accurate. The point of the comparison is the *shape* of each curve between its own two ends: only the shared start can be averaged.
+// Note what the curve does *not* say: the pretrained `layer4` need not be a better start than a random one for these small grey digits (notebook 01 chose `layer3` for the same reason: ImageNet's last stage is specialised for photographs) — compare the ends of the two curves; the random-start models may even end more accurate. The point of the comparison is the *shape* of each curve between its own two ends: only the shared start can be averaged.
 //
 // Rules of thumb: same architecture, same pretrained start, moderate learning rate and few epochs, recompute BatchNorm statistics. If any of these fails, use an ensemble instead.
 //
 // ## Everything in one table
 //
-// Accuracy on the test pairs (unseen images, unseen speaker); parameters a prediction needs; median time of one forward pass over a batch of 64 test rows on cached features (the frozen extractors cost the same for every row of the table and are left out). The `layer4` rows solve the image-only task, so compare them with *image only*, not with the fused models.
+// Accuracy on the test pairs (unseen images, unseen speaker); parameters a prediction needs; median time of one forward pass over a batch of 70 test rows on cached features (the frozen extractors cost the same for every row of the table and are left out). The `layer4` rows solve the image-only task, so compare them with *image only*, not with the fused models.
 //
 // ── cell 22 ────────────────────────────────────────────────────────────
-var tImage = testImage.narrow(0, 0, 64); var tAudio = testAudio.narrow(0, 0, 64); var tMaps = testMaps.narrow(0, 0, 64);
-Tensor Run(Member m) => nn.functional.softmax(m.Head.call(Pick(tImage, m.UsesImage), Pick(tAudio, m.UsesAudio)), 1);
-foreach (var m in new nn.Module[] { image.Head, audio.Head, fused.Head, distilled.Head, hardStudent.Head, stacker, finetuned1, finetuned2, mixed }) m.eval();
+var sample = testFeatures.FirstPerDigit(7);                            // 70 test rows for the timing column
+var tMaps = sample.Maps!;
+Tensor Run(ConcatFusionHead m) { var (i, a) = sample.For(HeadTraining.InputsOf(m)); return nn.functional.softmax(m.call(i, a), 1); }
 WeightAveraging.Interpolate(mixed, finetuned1, finetuned2, 0.5);             // the averaged model of the table
 WeightAveraging.RecomputeBatchNorm(mixed, bnBatches, x => mixed.call(x[0]), device);
-var finetunedEnsembleAcc = Ensemble.Accuracy(Ensemble.AverageProbabilities(new[] {
-    Ensemble.Probabilities(finetuned1, b => finetuned1.call(b[0]), new TensorBatches(100, testMaps), device),
-    Ensemble.Probabilities(finetuned2, b => finetuned2.call(b[0]), new TensorBatches(100, testMaps), device) }), test.Labels);
+var finetunedEnsembleAcc = Ensemble.Accuracy(Ensemble.AverageProbabilities(new[] { TestProbabilities(finetuned1), TestProbabilities(finetuned2) }), testFeatures.Labels);
 
 var rows = new (string model, string how, double accuracy, long parameters, Func<Tensor> forward)[]
 {
-    ("image only", "single model", imageAcc, InferenceCost.Parameters(image.Head), () => Run(image)),
-    ("audio only", "single model", audioAcc, InferenceCost.Parameters(audio.Head), () => Run(audio)),
-    ("concatenated features (notebook 01)", "feature level", Ensemble.Accuracy(fusedTest, test.Labels), InferenceCost.Parameters(fused.Head), () => Run(fused)),
-    ("ensemble: mean probability", "output level", ensembleAcc, InferenceCost.Parameters(image.Head, audio.Head), () => (Run(image) + Run(audio)) / 2),
-    ("ensemble: weighted by held-out accuracy", "output level", weightedAcc, InferenceCost.Parameters(image.Head, audio.Head), () => Run(image) * weights[0] + Run(audio) * weights[1]),
-    ("stacking: meta-classifier", "output level", stackingAcc, InferenceCost.Parameters(image.Head, audio.Head, stacker), () => stacker.call(StackingClassifier.Inputs(Run(image), Run(audio)))),
-    ("student, distilled from both teachers", "distillation", distilledAcc, InferenceCost.Parameters(distilled.Head), () => Run(distilled)),
-    ("student, hard labels only", "single model", hardAcc, InferenceCost.Parameters(hardStudent.Head), () => Run(hardStudent)),
+    ("image only", "single model", imageAcc, InferenceCost.Parameters(image), () => Run(image)),
+    ("audio only", "single model", audioAcc, InferenceCost.Parameters(audio), () => Run(audio)),
+    ("concatenated features (notebook 01)", "feature level", Ensemble.Accuracy(fusedTest, testFeatures.Labels), InferenceCost.Parameters(fused), () => Run(fused)),
+    ("ensemble: mean probability", "output level", ensembleAcc, InferenceCost.Parameters(image, audio), () => (Run(image) + Run(audio)) / 2),
+    ("ensemble: weighted by held-out accuracy", "output level", weightedAcc, InferenceCost.Parameters(image, audio), () => Run(image) * weights[0] + Run(audio) * weights[1]),
+    ("stacking: meta-classifier", "output level", stackingAcc, InferenceCost.Parameters(image, audio, stacker), () => stacker.call(StackingClassifier.Inputs(Run(image), Run(audio)))),
+    ("student, distilled from both teachers", "distillation", distilledAcc, InferenceCost.Parameters(distilled), () => Run(distilled)),
+    ("student, hard labels only", "single model", hardAcc, InferenceCost.Parameters(hardStudent), () => Run(hardStudent)),
     ("layer4 fine-tuned 1 (image only)", "single model", finetuned1Acc, InferenceCost.Parameters(finetuned1), () => finetuned1.call(tMaps)),
     ("layer4 fine-tuned 2 (image only)", "single model", finetuned2Acc, InferenceCost.Parameters(finetuned2), () => finetuned2.call(tMaps)),
     ("layer4 ensemble of 1 and 2", "output level", finetunedEnsembleAcc, InferenceCost.Parameters(finetuned1, finetuned2), () => finetuned1.call(tMaps).softmax(1) + finetuned2.call(tMaps).softmax(1)),
@@ -363,9 +314,9 @@ Tutorials.AppDisplay.Show(() => new DataFrame(
     new StringDataFrameColumn("combines at", rows.Select(r => r.how)),
     new DoubleDataFrameColumn("test accuracy", rows.Select(r => Math.Round(r.accuracy, 3))),
     new Int64DataFrameColumn("parameters", rows.Select(r => r.parameters)),
-    new DoubleDataFrameColumn("ms per batch of 64", rows.Select(r => Math.Round(InferenceCost.MillisecondsPerBatch(r.forward, repeats: 3), 2)))), cell: 22);
+    new DoubleDataFrameColumn("ms per batch of 70", rows.Select(r => Math.Round(InferenceCost.MillisecondsPerBatch(r.forward, repeats: 3), 2)))), cell: 22);
 
-// Reading the table: the output-level combinations cost the sum of their members, the student and the weight-averaged model cost one model. Compare the ensemble and stacking rows with the concatenation row: combining two *finished* single-sensor models at the output recovers much of what joint training on concatenated features gets — without touching either model. The `layer4` rows show the weight-level trade: an averaged model at one model's inference cost, compared with the two-model ensemble of the same pair.
+// Reading the table: the output-level combinations cost the sum of their members, the student and the weight-averaged model cost one model. Compare the ensemble and stacking rows with the single models and with the concatenation row: how much of the gain of joint training on concatenated features does combining two *finished* single-sensor models at the output recover — without touching either model? The `layer4` rows show the weight-level trade: an averaged model at one model's inference cost, compared with the two-model ensemble of the same pair.
 //
 // ## Which strategy when
 //
@@ -379,6 +330,48 @@ Tutorials.AppDisplay.Show(() => new DataFrame(
 // | **distillation** (04) | the student's inputs | a new compact student | yes (teachers kept) | the training set (+ unlabelled data helps) | medium (teachers predict once) | one small model | deployment budget too small for the ensemble/teacher |
 // | **weight averaging** (04) | same modality, same architecture | fine-tunes from one pretrained start | no (a new model) | the fine-tuning set | the fine-tunes + BatchNorm pass | one model | several fine-tunes of one pretrained model; ensemble accuracy at one model's cost — never for models from different random starts |
 //
+// ## Exercises
+//
+// Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/04-outputs-and-weights.cs`](solutions/04-outputs-and-weights.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
+//
+// ### Exercise 1 · interpolate two models' weights
+//
+// Given two state dicts θ₁ and θ₂ of the same architecture (name → tensor, as `module.state_dict()` returns them) and α, return a **new** state dict with θ[name] = (1 − α)·θ₁[name] + α·θ₂[name] for every name; α = 0 gives θ₁, α = 1 gives θ₂. The two models you start from must stay unchanged. The check uses two small two-layer networks with random weights.
+//
+// <details><summary>Hint</summary>
+//
+// `foreach (var (name, w) in first)`; `w * (1 - alpha) + second[name] * alpha` builds a new tensor (in-place `mul_` / `add_` would overwrite θ₁).
+// </details>
+//
+// ── cell 27 ────────────────────────────────────────────────────────────
+Dictionary<string, Tensor> MyInterpolate(Dictionary<string, Tensor> first, Dictionary<string, Tensor> second, double alpha)
+{
+    // Your code here.
+    throw new NotImplementedException();
+}
+
+// ── cell 28 ────────────────────────────────────────────────────────────
+Exercises.CheckInterpolate(MyInterpolate);
+
+// ### Exercise 2 · the ensemble's average
+//
+// Two members give logits (N, classes) for the same rows. Return the ensemble's class probabilities: each member's softmax probabilities, averaged.
+//
+// <details><summary>Hint</summary>
+//
+// `logits.softmax(1)` turns each row into probabilities over the classes. Averaging the logits first is a different (and here, wrong) model.
+// </details>
+//
+// ── cell 30 ────────────────────────────────────────────────────────────
+Tensor MyAverageProbabilities(Tensor logitsA, Tensor logitsB)
+{
+    // Your code here.
+    throw new NotImplementedException();
+}
+
+// ── cell 31 ────────────────────────────────────────────────────────────
+Exercises.CheckAverageProbabilities(MyAverageProbabilities);
+
 // ## What to try next
 //
 // - **Weights from the validation split, not from accuracy:** grid-search the image weight w ∈ {0, 0.1, …, 1} on the held-out pairs. Does the best w differ much from the accuracy-proportional one?
@@ -389,6 +382,3 @@ Tutorials.AppDisplay.Show(() => new DataFrame(
 //
 // ── end of the notebook ────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Finish();
-
-// From cell 6; C# puts type declarations after the top-level statements.
-record Member(string Name, ConcatFusionHead Head, bool UsesImage, bool UsesAudio);

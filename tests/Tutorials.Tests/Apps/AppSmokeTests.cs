@@ -9,7 +9,7 @@ namespace Tutorials.Tests.Apps;
 /// without a notebook front end would run them, and report the same key results as the notebook's own smoke run.
 /// In the "smoke run" collection: never at the same time as a notebook run.
 /// </summary>
-[Collection("smoke run")]
+[Collection("smoke run"), Trait("Category", "Notebook")]
 public class AppSmokeTests(SmokeRun notebooks)
 {
     /// <summary>
