@@ -45,6 +45,8 @@ public static class WeightAveraging
             else
                 into.copy_(alpha < 0.5 ? x : y);
         }
+        scope.DisposeEverything();
+        Training.FreedMemory.ReturnToSystem();   // the mixing temporaries (three copies of the weights) are freed now
     }
 
     /// <summary>

@@ -66,6 +66,7 @@ public sealed class PairedDigitFeatures : IDisposable
             audio = normalizeSpeaker ? SpeakerNormalization.Standardize(raw.Values) : raw.Values.clone();
             elapsed += raw.Elapsed;
         }
+        Training.FreedMemory.ReturnToSystem();   // the extractors' activations are freed; give their pages back too
         return new PairedDigitFeatures(image, audio, split.Labels.clone(), split.Failures, split.Speaker, maps, elapsed);
     }
 
