@@ -146,6 +146,7 @@ public static class Trainer
             double value = TrainingStep.Run(model, optimizer, train, order, step, epoch, loss, trainable, device, options.MaxGradNorm, lastFinite);
             lastFinite = value;
             sum += value;
+            FreedMemory.ReturnToSystem(); // the step's tensors are freed; give their memory back (see FreedMemory)
         }
 
         var metrics = new Dictionary<string, double>();

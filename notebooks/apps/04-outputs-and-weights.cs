@@ -236,6 +236,7 @@ var seed0 = FourFineTunes(0);                                   // seed 0: the f
 var finetuned1 = seed0[0]; var finetuned2 = seed0[1];
 var sharedStart = Curve(finetuned1, finetuned2, alphas);
 var randomStarts = Curve(seed0[2], seed0[3], alphas);
+seed0[2].Dispose(); seed0[3].Dispose();                       // only their accuracies are used from here on
 var shared = new List<double> { MidMinusBetterEnd(sharedStart.accuracy) };
 var random = new List<double> { MidMinusBetterEnd(randomStarts.accuracy) };
 foreach (long s in Mode.Pick(smoke: new long[] { 1 }, full: new long[] { 1, 2 }))
