@@ -11,9 +11,9 @@ namespace Tutorials.Tests.Training;
 public class KernelTrainingProgressTests
 {
     [Theory]
-    [InlineData(FrontEnd.AppendsUpdates, "/home/u/.nuget/packages/dotnet-repl/0.3.259/tools/net10.0/any/dotnet-repl.dll", "--run", "00.ipynb")]
-    [InlineData(FrontEnd.KeepsFirstFrame, "/home/u/.nuget/packages/microsoft.dotnet-interactive/1.0.712001/tools/net10.0/any/Microsoft.DotNet.Interactive.App.dll", "jupyter", "--default-kernel", "csharp", "/run/kernel-1.json")]
-    [InlineData(FrontEnd.UpdatesInPlace, "/home/u/.vscode/dotnet-interactive/Microsoft.DotNet.Interactive.App.dll", "stdio")]
+    [InlineData(FrontEnd.AppendsUpdates, "/opt/learner/.nuget/packages/dotnet-repl/0.3.259/tools/net10.0/any/dotnet-repl.dll", "--run", "00.ipynb")]
+    [InlineData(FrontEnd.KeepsFirstFrame, "/opt/learner/.nuget/packages/microsoft.dotnet-interactive/1.0.712001/tools/net10.0/any/Microsoft.DotNet.Interactive.App.dll", "jupyter", "--default-kernel", "csharp", "/run/kernel-1.json")]
+    [InlineData(FrontEnd.UpdatesInPlace, "/opt/learner/.vscode/dotnet-interactive/Microsoft.DotNet.Interactive.App.dll", "stdio")]
     [InlineData(FrontEnd.UpdatesInPlace, "/repo/tools/NotebookRunner/bin/Release/net10.0/NotebookRunner.dll", "--child", "01-feature-concatenation.ipynb")]
     public void FrontEndIsRecognisedFromTheKernelCommandLine(FrontEnd expected, params string[] commandLine) =>
         Assert.Equal(expected, KernelTrainingProgress.DetectFrontEnd(commandLine));
