@@ -231,7 +231,7 @@ Tutorials.AppDisplay.Show(() => new DataFrame(
 
 // Read the table row by row, with the line above it. Where the *camera is blocked*, the image-only classifier has little to go on and a fused one can fall back on the voice. Where the *microphone failed*, the fused classifier has only the image; if it learned to trust the microphone (right most of the time) it can do worse there than the image-only one — modality dropout, under *What to try next*, targets exactly that.
 //
-// Training curves (validation accuracy per epoch — the training speaker, so higher than on test) and the fused classifier's confusions on the test pairs:
+// Training curves (validation accuracy per epoch — measured on the training speaker, not on the unseen speaker the test uses) and the fused classifier's confusions on the test pairs:
 //
 // ── cell 21 ────────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Show(() => Chart.Combine(runs.Select(r => Chart.Line<int, double, string>(
