@@ -28,7 +28,7 @@ public class PairedDigitFeaturesTests
         Assert.All(Enumerable.Range(0, 10), d => Assert.Equal(2, v.Count(x => x == d)));       // two per digit
         var fitRows = fit.Image[.., 0].data<float>().Select(x => (int)x).ToHashSet();
         var heldRows = validation.Image[.., 0].data<float>().Select(x => (int)x).ToList();
-        Assert.Empty(heldRows.Where(fitRows.Contains));                                         // disjoint
+        Assert.DoesNotContain(heldRows, fitRows.Contains);                                      // disjoint
         Assert.Equal(100, fitRows.Count + heldRows.Count);                                      // and complete
         // Rows keep their label, audio and failure: row r has label r / 10, audio −r, failure r % 3.
         Assert.All(heldRows.Select((r, i) => (r, i)), x =>
