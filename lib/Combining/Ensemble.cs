@@ -47,13 +47,7 @@ public static class Ensemble
     {
         if (batches.Shuffle)
             throw new ArgumentException("Expected unshuffled batches (row order), so that row i of every member's probabilities is the same example. Use batches.WithShuffle(false).", nameof(batches));
-        model.eval();
-        var parts = new List<Tensor>();
-        using (torch.no_grad())
-            batches.ForEach(0, b => parts.Add(nn.functional.softmax(logits(b), 1).cpu().MoveToOuterDisposeScope()), device);
-        var all = torch.cat(parts, 0);
-        foreach (var p in parts) p.Dispose();
-        return all;
+        return Inference.EvalPass.Collect(batches, b => nn.functional.softmax(logits(b), 1), [model], device);
     }
 
     /// <summary>Fraction of rows whose most probable class is the label.</summary>

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Tutorials.Backbones;
+using Tutorials.Inference;
 using Tutorials.Text;
 using Tutorials.Training;
 using static TorchSharp.torch;
@@ -62,24 +63,12 @@ public sealed class ImageTower : nn.Module<Tensor, Tensor>
         if (images.dim() != 3)
             throw new ArgumentException($"Expected gray images (N, H, W) as bytes, got ({string.Join(", ", images.shape)}).");
         var on = backbone.parameters().First().device;
-        bool wasTraining = backbone.training;
-        backbone.eval();
-        try
+        return EvalPass.Collect(images.shape[0], chunk, (start, count) =>
         {
-            using var _ = torch.no_grad();
-            var parts = new List<Tensor>();
-            for (long start = 0; start < images.shape[0]; start += chunk)
-            {
-                using var scope = torch.NewDisposeScope();
-                var x = images.narrow(0, start, Math.Min(chunk, images.shape[0] - start)).to(on).to_type(ScalarType.Float32).div(255f).unsqueeze(1);
-                x = nn.functional.interpolate(x, [side, side], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
-                parts.Add(backbone.ForwardUntil(preprocess.Apply(x), stage).to(device ?? on).MoveToOuterDisposeScope());
-            }
-            var all = torch.cat(parts, 0);
-            foreach (var p in parts) p.Dispose();
-            return all;
-        }
-        finally { if (wasTraining) backbone.train(); }
+            var x = images.narrow(0, start, count).to(on).to_type(ScalarType.Float32).div(255f).unsqueeze(1);
+            x = nn.functional.interpolate(x, [side, side], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
+            return backbone.ForwardUntil(preprocess.Apply(x), stage);
+        }, [backbone], resultDevice: device ?? on);
     }
 }
 
@@ -159,30 +148,22 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
         int width = padTo ?? texts.Max(t => tokenizer.Encode(t).Length);
         var embeddings = (nn.Module<Tensor, Tensor, Tensor>)bert.named_modules().First(m => m.name == "embeddings").module;
         var lower = Enumerable.Range(0, firstTrainableLayer).Select(i => Layer(bert, i)).ToList();
-        bool wasTraining = bert.training;
-        bert.eval();
-        try
+        // The mask needs no model: tokenise everything once (every row padded to the same width).
+        var all = tokenizer.EncodeBatch(texts, on, padTo: width);
+        if (all.Length != width)
+            throw new ArgumentException($"A text is longer ({all.Length} tokens) than padTo = {width}; pass a larger padTo.");
+        var hidden = EvalPass.Collect(texts.Count, chunk, (start, count) =>
         {
-            using var _ = torch.no_grad();
-            var hidden = new List<Tensor>();
-            var masks = new List<Tensor>();
-            for (int start = 0; start < texts.Count; start += chunk)
-            {
-                using var scope = torch.NewDisposeScope();
-                var batch = tokenizer.EncodeBatch(texts.Skip(start).Take(chunk).ToList(), on, padTo: width);
-                if (batch.Length != width)
-                    throw new ArgumentException($"A text is longer ({batch.Length} tokens) than padTo = {width}; pass a larger padTo.");
-                var x = embeddings.call(batch.InputIds, batch.TokenTypeIds);
-                var additive = AdditiveMask(batch.AttentionMask, x.dtype);
-                foreach (var layer in lower) x = layer.call(x, additive);
-                hidden.Add(x.to(device ?? on).MoveToOuterDisposeScope());
-                masks.Add(batch.AttentionMask.to(device ?? on).MoveToOuterDisposeScope());
-            }
-            var result = new CachedText(torch.cat(hidden, 0), torch.cat(masks, 0));
-            foreach (var t in hidden.Concat(masks)) t.Dispose();
-            return result;
-        }
-        finally { if (wasTraining) bert.train(); }
+            var ids = all.InputIds.narrow(0, start, count);
+            var mask = all.AttentionMask.narrow(0, start, count);
+            var x = embeddings.call(ids, all.TokenTypeIds.narrow(0, start, count));
+            var additive = AdditiveMask(mask, x.dtype);
+            foreach (var layer in lower) x = layer.call(x, additive);
+            return x;
+        }, [bert], resultDevice: device ?? on);
+        var masks = all.AttentionMask.to(device ?? on).clone();
+        all.Dispose();
+        return new CachedText(hidden, masks);
     }
 
     /// <summary>[batch, seq] 1/0 mask → [batch, 1, 1, seq] additive mask, as <see cref="BertEncoder"/> builds it.</summary>
@@ -230,27 +211,8 @@ public sealed class ContrastiveModel : nn.Module
     public (Tensor Images, Tensor Texts) EmbedAll(Tensor imageMaps, CachedText texts, int chunk = 128)
     {
         var device = logit_scale.device;
-        bool wasTraining = training;
-        eval();
-        try
-        {
-            using var _ = torch.no_grad();
-            Tensor Run(long n, Func<long, long, Tensor> f)
-            {
-                var parts = new List<Tensor>();
-                for (long s = 0; s < n; s += chunk)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    parts.Add(f(s, Math.Min(chunk, n - s)).cpu().MoveToOuterDisposeScope());
-                }
-                var all = torch.cat(parts, 0);
-                foreach (var p in parts) p.Dispose();
-                return all;
-            }
-            var img = Run(imageMaps.shape[0], (s, n) => image.call(imageMaps.narrow(0, s, n).to(device)));
-            var txt = Run(texts.Count, (s, n) => text.call(texts.Hidden.narrow(0, s, n).to(device), texts.Mask.narrow(0, s, n).to(device)));
-            return (img, txt);
-        }
-        finally { if (wasTraining) Freezing.TrainMode(this); }
+        var img = EvalPass.Collect(imageMaps.shape[0], chunk, (s, n) => image.call(imageMaps.narrow(0, s, n).to(device)), [this]);
+        var txt = EvalPass.Collect(texts.Count, chunk, (s, n) => text.call(texts.Hidden.narrow(0, s, n).to(device), texts.Mask.narrow(0, s, n).to(device)), [this]);
+        return (img, txt);
     }
 }

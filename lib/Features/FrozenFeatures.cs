@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
+using Tutorials.Inference;
 
 namespace Tutorials.Features;
 
@@ -31,32 +32,16 @@ public static class FrozenFeatures
         if (inputs.shape.Length == 0 || inputs.shape[0] == 0)
             throw new ArgumentException($"Expected inputs with at least one row, got shape [{string.Join(", ", inputs.shape)}].", nameof(inputs));
         var watch = Stopwatch.StartNew();
-        bool wasTraining = extractor.training;
-        extractor.eval();
-        var parts = new List<Tensor>();
-        try
+        var all = EvalPass.Collect(inputs.shape[0], batchSize, (start, count) =>
         {
-            using var noGrad = torch.no_grad();
-            long n = inputs.shape[0];
-            for (long start = 0; start < n; start += batchSize)
-            {
-                using var scope = torch.NewDisposeScope();
-                var batch = inputs.narrow(0, start, Math.Min(batchSize, n - start)).to(device);
-                var features = extract(batch);
-                if (features.shape.Length != 2 || features.shape[0] != batch.shape[0])
-                    throw new InvalidOperationException(
-                        $"Expected the extractor to return (batch, features) = ({batch.shape[0]}, D), got [{string.Join(", ", features.shape)}]. " +
-                        "Pool or flatten feature maps inside the extract function.");
-                parts.Add(features.cpu().MoveToOuterDisposeScope());
-                progress?.Report((Math.Min(start + batchSize, n), n));
-            }
-            var all = torch.cat(parts, dim: 0);
-            return new CachedFeatures(all, watch.Elapsed);
-        }
-        finally
-        {
-            foreach (var p in parts) p.Dispose();
-            if (wasTraining) extractor.train();
-        }
+            var batch = inputs.narrow(0, start, count).to(device);
+            var features = extract(batch);
+            if (features.shape.Length != 2 || features.shape[0] != batch.shape[0])
+                throw new InvalidOperationException(
+                    $"Expected the extractor to return (batch, features) = ({batch.shape[0]}, D), got [{string.Join(", ", features.shape)}]. " +
+                    "Pool or flatten feature maps inside the extract function.");
+            return features;
+        }, [extractor], progress: progress);
+        return new CachedFeatures(all, watch.Elapsed);
     }
 }

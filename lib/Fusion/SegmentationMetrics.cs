@@ -94,10 +94,11 @@ public sealed class SegmentationMetrics
         IReadOnlyList<string> classNames, int maskIndex, int? hiddenIndex = null, Device? device = null)
     {
         var metrics = new SegmentationMetrics(classNames);
-        model.eval();
-        using (torch.no_grad())
+        return Inference.EvalPass.Run(() =>
+        {
             batches.ForEach(epoch: 0, batch =>
                 metrics.Add(logitsOf(batch).argmax(1), batch[maskIndex], hiddenIndex is { } h ? batch[h] : null), device ?? Devices.Default);
-        return metrics;
+            return metrics;
+        }, model);
     }
 }
