@@ -30,6 +30,12 @@ static class ChildRun
         var resultsFile = Path.Combine(outDir, name + ".results.jsonl");
         File.Delete(resultsFile);
         System.Environment.SetEnvironmentVariable("TUTORIALS_RESULTS_FILE", resultsFile);
+        // The restore behind the notebook's #r "nuget: …" lines leaves out the packages nothing in the kit runs, as
+        // the kit's own build does (PrunedPackages.props); MSBuild imports CustomBeforeMicrosoftCommonProps into that
+        // generated project. Without it (any other kernel) they are downloaded too, and stay unused.
+        var pruned = Path.Combine(RepoRoot.Find(), "PrunedPackages.props");
+        if (File.Exists(pruned) && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("CustomBeforeMicrosoftCommonProps")))
+            System.Environment.SetEnvironmentVariable("CustomBeforeMicrosoftCommonProps", pruned);
         // Relative paths in a notebook (#r "../lib/...", data files) are relative to the notebook, as in VS Code.
         Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
 
