@@ -6,7 +6,7 @@ namespace Tutorials.Combining;
 
 /// <summary>
 /// Fine-tunes a <see cref="Layer4Classifier"/> on cached layer3 maps, the way notebook 04 prepares its
-/// weight-averaging pairs: Adam (lr 10⁻³), batches of 32, a fixed number of epochs, then BatchNorm statistics
+/// weight-averaging pairs (<see cref="Layer4FineTunePairs"/>): Adam (lr 10⁻³), batches of 32, a fixed number of epochs, then BatchNorm statistics
 /// measured again on <c>batchNormBatches</c> — the same measurement every mixed model gets, so that α = 0 and α = 1
 /// of an interpolation reproduce the two fine-tuned models exactly.
 /// <para>
