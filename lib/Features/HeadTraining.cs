@@ -76,6 +76,10 @@ public static class HeadTraining
         return Combining.Ensemble.Probabilities(head, b => head.call(b[0], b[1]) / temperature, new TensorBatches(256, image, audio), device);
     }
 
+    /// <summary>As above, for the inputs the head was built for (<see cref="InputsOf"/>): image only, audio only or both.</summary>
+    public static Tensor Probabilities(ConcatFusionHead head, PairedDigitFeatures data, double temperature = 1, Device? device = null) =>
+        Probabilities(head, data, InputsOf(head), temperature, device);
+
     /// <summary>Fraction of <paramref name="data"/>'s rows the head classifies correctly.</summary>
     public static double Accuracy(ConcatFusionHead head, PairedDigitFeatures data, HeadInputs inputs, Device? device = null)
     {

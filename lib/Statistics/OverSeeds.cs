@@ -13,7 +13,7 @@ public sealed record OverSeeds(IReadOnlyList<double> Values)
     public double Mean => Values.Average();
 
     /// <summary>Sample standard deviation (n − 1); 0 for a single seed.</summary>
-    public double Sd => Count < 2 ? 0 : Math.Sqrt(Values.Sum(v => (v - Mean) * (v - Mean)) / (Count - 1));
+    public double Sd => SampleSd(Values);
 
     public double Min => Values.Min();
     public double Max => Values.Max();
@@ -27,6 +27,15 @@ public sealed record OverSeeds(IReadOnlyList<double> Values)
         if (list.Count == 0 || list.Any(v => !double.IsFinite(v)))
             throw new ArgumentException($"Expected at least one finite value per seed, got [{string.Join(", ", list)}].", nameof(values));
         return new OverSeeds(list);
+    }
+
+    /// <summary>Sample standard deviation (n − 1) of per-seed values; 0 for a single value. The one formula behind
+    /// every "mean ± sd over seeds" in the kit.</summary>
+    public static double SampleSd(IReadOnlyCollection<double> values)
+    {
+        if (values.Count < 2) return 0;
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
     /// <summary>Reports <c>{name}_mean</c>, <c>_sd</c>, <c>_min</c>, <c>_max</c> and <c>_seeds</c> as key results.</summary>

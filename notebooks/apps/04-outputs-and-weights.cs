@@ -30,7 +30,6 @@ using Tutorials.Fusion;
 using Tutorials.Combining;
 using Microsoft.Data.Analysis;
 using Tutorials.Statistics;
-using Plotly.NET.CSharp;
 
 // # 04 · Combining trained models at the output and at the weight level
 //
@@ -100,14 +99,10 @@ var fused = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 0, devi
 // Probabilities, not logits: the two members were trained separately and their logits live on different scales. The **weighted** version gives each member a weight proportional to its accuracy on the held-out training pairs. Averaging helps most when the members make *different* mistakes — here by construction: a blocked camera does not affect the microphone.
 //
 // ── cell 8 ────────────────────────────────────────────────────────────
-Tensor Probabilities(ConcatFusionHead m, PairedDigitFeatures data, double temperature = 1) =>
-    HeadTraining.Probabilities(m, data, HeadTraining.InputsOf(m), temperature, device);
-
-var imageTest = Probabilities(image, testFeatures);
-var audioTest = Probabilities(audio, testFeatures);
-var fusedTest = Probabilities(fused, testFeatures);
-var imageHeld = Probabilities(image, held);
-var audioHeld = Probabilities(audio, held);
+var imageTest = HeadTraining.Probabilities(image, testFeatures, device: device);
+var audioTest = HeadTraining.Probabilities(audio, testFeatures, device: device);
+var imageHeld = HeadTraining.Probabilities(image, held, device: device);
+var audioHeld = HeadTraining.Probabilities(audio, held, device: device);
 
 var ensembleTest = Ensemble.AverageProbabilities(new[] { imageTest, audioTest });
 var weights = Ensemble.WeightsFromAccuracy(new[] { Ensemble.Accuracy(imageHeld, held.Labels), Ensemble.Accuracy(audioHeld, held.Labels) });
@@ -117,8 +112,16 @@ double imageAcc = Ensemble.Accuracy(imageTest, testFeatures.Labels), audioAcc = 
 double ensembleAcc = Ensemble.Accuracy(ensembleTest, testFeatures.Labels), weightedAcc = Ensemble.Accuracy(weightedTest, testFeatures.Labels);
 Console.WriteLine($"weights from the held-out accuracies: image {weights[0]:0.00}, audio {weights[1]:0.00}");
 Console.WriteLine($"test accuracy: image {imageAcc:0.000}, audio {audioAcc:0.000} → ensemble {ensembleAcc:0.000}, weighted ensemble {weightedAcc:0.000}");
-foreach (var (name, value) in new[] { ("image_acc", imageAcc), ("audio_acc", audioAcc), ("ensemble_acc", ensembleAcc), ("weighted_ensemble_acc", weightedAcc) })
-    Tutorials.Results.Report(name, value);
+
+// The closing table collects each model and combination as it is made; each row also states its accuracy as a key result.
+var sample = testFeatures.FirstPerDigit(7);                                        // 70 test rows: the batch the table times
+Tensor Run(ConcatFusionHead m) { var (i, a) = sample.For(HeadTraining.InputsOf(m)); return nn.functional.softmax(m.call(i, a), 1); }
+var table = new AccuracyCostTable(batchRows: sample.Count)
+    .Add("image only", "single model", imageAcc, "image_acc", () => Run(image), image)
+    .Add("audio only", "single model", audioAcc, "audio_acc", () => Run(audio), audio)
+    .Add("concatenated features (notebook 01)", "feature level", HeadTraining.Accuracy(fused, testFeatures, HeadInputs.Both, device), "fused_concat_acc", () => Run(fused), fused)
+    .Add("ensemble: mean probability", "output level", ensembleAcc, "ensemble_acc", () => (Run(image) + Run(audio)) / 2, image, audio)
+    .Add("ensemble: weighted by held-out accuracy", "output level", weightedAcc, "weighted_ensemble_acc", () => Run(image) * weights[0] + Run(audio) * weights[1], image, audio);
 
 // ## Stacking: learn how to combine
 //
@@ -137,7 +140,8 @@ using (var stackOptimizer = optim.Adam(stacker.parameters(), lr: 1e-2, weight_de
 
 var stackingTest = Ensemble.Probabilities(stacker, b => stacker.call(b[0]), new TensorBatches(256, StackingClassifier.Inputs(imageTest, audioTest)), device);
 double stackingAcc = Ensemble.Accuracy(stackingTest, testFeatures.Labels);
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("stacking_acc", stackingAcc), cell: 10);
+Console.WriteLine($"stacking meta-classifier, test accuracy: {stackingAcc:0.000}");
+table.Add("stacking: meta-classifier", "output level", stackingAcc, "stacking_acc", () => stacker.call(StackingClassifier.Inputs(Run(image), Run(audio))), image, audio, stacker);
 
 // ## Distillation: one small student, two teachers
 //
@@ -154,8 +158,8 @@ Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("stacking_acc", stackin
 // ── cell 12 ────────────────────────────────────────────────────────────
 double T = 3, alpha = 0.7;
 var softTargets = Ensemble.AverageProbabilities(new[] {
-    Probabilities(fused, fit, temperature: T),
-    Ensemble.AverageProbabilities(new[] { Probabilities(image, fit, T), Probabilities(audio, fit, T) }) });
+    HeadTraining.Probabilities(fused, fit, temperature: T, device: device),
+    Ensemble.AverageProbabilities(new[] { HeadTraining.Probabilities(image, fit, T, device), HeadTraining.Probabilities(audio, fit, T, device) }) });
 
 // The student: the concatenation head with 32 hidden units; the soft targets ride along as batch[3]. Same seed for both students.
 var distilled = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32, extra: new[] { softTargets }, device: device,
@@ -164,14 +168,15 @@ var hardStudent = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2
     label: "student, hard labels only (α = 0: plain cross-entropy)").Head;
 
 // ── cell 13 ────────────────────────────────────────────────────────────
-double distilledAcc = Ensemble.Accuracy(Probabilities(distilled, testFeatures), testFeatures.Labels);
-double hardAcc = Ensemble.Accuracy(Probabilities(hardStudent, testFeatures), testFeatures.Labels);
+double distilledAcc = HeadTraining.Accuracy(distilled, testFeatures, HeadInputs.Both, device);
+double hardAcc = HeadTraining.Accuracy(hardStudent, testFeatures, HeadInputs.Both, device);
 Console.WriteLine($"student test accuracy: distilled {distilledAcc:0.000}, hard labels only {hardAcc:0.000}");
 Console.WriteLine(distilledAcc > hardAcc
     ? "Verdict: distillation won — the student that learned from the teachers' soft targets beats the same student trained on labels alone."
     : "Verdict: distillation did not win on this budget — the student trained on labels alone is as good or better. We say so rather than tune until it does.");
-foreach (var (name, value) in new[] { ("student_distilled_acc", distilledAcc), ("student_hard_acc", hardAcc), ("distillation_won", distilledAcc > hardAcc ? 1.0 : 0.0) })
-    Tutorials.Results.Report(name, value);
+Tutorials.Results.Report("distillation_won", distilledAcc > hardAcc ? 1.0 : 0.0);
+table.Add("student, distilled from both teachers", "distillation", distilledAcc, "student_distilled_acc", () => Run(distilled), distilled)
+    .Add("student, hard labels only", "single model", hardAcc, "student_hard_acc", () => Run(hardStudent), hardStudent);
 
 // How to read it: distillation shines when the student is much smaller than the teachers, the teachers know something the labels do not say (here: which sensor to trust on a given row), and there is unlabelled or re-usable data to carry the soft targets. With a few hundred rows and a student that is itself a capable classifier, the gain can be small or absent — the soft targets of teachers trained on *the same rows* are nearly as confident as the labels. Try a smaller student (`hiddenSize: 8`), T = 5, or soft targets on extra unlabelled pairs.
 //
@@ -185,38 +190,26 @@ foreach (var (name, value) in new[] { ("student_distilled_acc", distilledAcc), (
 //
 // **BatchNorm statistics must be measured again.** The running mean and variance stored in each BatchNorm belong to the weights that produced them; the mixed weights produce different activations. `WeightAveraging.RecomputeBatchNorm` resets them and forwards training maps once with BatchNorm in training mode and a cumulative average (`momentum = null`), without gradients. Every model on the curves below, the two fine-tuned ends included, gets its statistics measured the same way — which is also why α = 0 and α = 1 reproduce the fine-tuned models exactly.
 //
-// `TopStageClassifier` (`lib/Combining/TopStageClassifier.cs`) is `layer4` (three BasicBlocks, 256 → 512 channels) → average pool → linear. To keep this CPU-cheap it trains on a class-balanced subset of the training maps.
+// `Layer4Classifier` (`lib/Combining/Layer4Classifier.cs`) is `layer4` (three BasicBlocks, 256 → 512 channels) → average pool → linear. To keep this CPU-cheap it trains on a class-balanced subset of the training maps.
 //
-// **Over seeds.** One pair of fine-tunes is one draw. The whole experiment — both pairs — is repeated with other seeds (full mode: 3, smoke mode: 2), which change the data orders and the new classifier's initial weights (and, for the random starts, every initial weight). The full curve is drawn for the first seed; the others are measured at α = 0, 0.5 and 1.
+// **Over seeds.** One pair of fine-tunes is one draw. The whole experiment — both pairs — is repeated with other seeds (full mode: 3, smoke mode: 2), which change the data orders and the new classifier's initial weights (and, for the random starts, every initial weight). The full curve is drawn for the first seed; the others are measured at α = 0, 0.5 and 1. `Layer4FineTunePairs` (`lib/Combining/Layer4FineTunePairs.cs`) trains one seed's four fine-tunes and states its seeds; the curve itself is below.
 //
 // ── cell 16 ────────────────────────────────────────────────────────────
 int stageEpochs = Mode.Pick(smoke: 2, full: 5);
 var stage = fit.FirstPerDigit(Mode.Pick(smoke: 20, full: 100));       // a class-balanced subset keeps this CPU-cheap
 var bnBatches = new TensorBatches(64, stage.Maps!.index_select(0, torch.arange(0, stage.Count, Mode.Pick(smoke: 1, full: 2))));
-TopStageClassifier FineTune(TopStageClassifier start, long dataOrderSeed, long s) => TopStageFineTuning.Run(start, stage.Maps!, stage.Labels,
-    stageEpochs, dataOrderSeed, bnBatches, device, s == 0 ? TrainingProgress.Auto() : TrainingProgress.None);
 
-// Seed s: the same pretrained start twice (its new classifier drawn with seed 10 + 100·s), data orders 1 + 100·s and 2 + 100·s;
-// the failure case: layer4 and classifier random (seeds 21 + 100·s and 22 + 100·s), then the same training.
-TopStageClassifier[] FourFineTunes(long s)
-{
-    Console.WriteLine($"— seed {s}: two fine-tunes from the pretrained start, two from random starts");
-    Kit.Seed(10 + 100 * s); var start1 = TopStageClassifier.FromPretrained(extractors.ResNet, classes: 10);
-    Kit.Seed(10 + 100 * s); var start2 = TopStageClassifier.FromPretrained(extractors.ResNet, classes: 10);
-    Kit.Seed(21 + 100 * s); var random1 = new TopStageClassifier(classes: 10);
-    Kit.Seed(22 + 100 * s); var random2 = new TopStageClassifier(classes: 10);
-    return new[] { FineTune(start1, 1 + 100 * s, s), FineTune(start2, 2 + 100 * s, s), FineTune(random1, 1 + 100 * s, s), FineTune(random2, 1 + 100 * s, s) };
-}
+// Seed s: the shared pretrained start fine-tuned twice (two data orders), and two random starts trained the same way.
+Layer4FineTunePairs FineTunePairs(long s) => Layer4FineTunePairs.Train(extractors.ResNet, stage.Maps!, stage.Labels, stageEpochs, s, bnBatches, device: device, showProgress: s == 0);
+Tensor TestProbabilities(Layer4Classifier m) => Ensemble.Probabilities(m, b => m.call(b[0]), new TensorBatches(100, testFeatures.Maps!), device);
+double TestAccuracy(Layer4Classifier m) => Ensemble.Accuracy(TestProbabilities(m), testFeatures.Labels);
 
 // ── cell 17 ────────────────────────────────────────────────────────────
-Tensor TestProbabilities(TopStageClassifier m) => Ensemble.Probabilities(m, b => m.call(b[0]), new TensorBatches(100, testFeatures.Maps!), device);
-double TestAccuracy(TopStageClassifier m) => Ensemble.Accuracy(TestProbabilities(m), testFeatures.Labels);
-
 double[] alphas = Mode.Pick(smoke: new[] { 0.0, 0.5, 1.0 }, full: Enumerable.Range(0, 11).Select(i => i / 10.0).ToArray());
-var mixed = new TopStageClassifier(classes: 10).to(device);
+var mixed = new Layer4Classifier(classes: 10).to(device);
 
 // One curve: for each α, θ = (1 − α)·θ₁ + α·θ₂ for every weight, re-measure BatchNorm, test. Also: α = 0.5 with the mixed stored statistics.
-(double[] accuracy, double midpointStoredStatistics) Curve(TopStageClassifier a, TopStageClassifier b, double[] alphas)
+(double[] accuracy, double midpointStoredStatistics) Curve(Layer4Classifier a, Layer4Classifier b, double[] alphas)
 {
     var accuracy = new double[alphas.Length];
     double stored = double.NaN;
@@ -232,28 +225,25 @@ var mixed = new TopStageClassifier(classes: 10).to(device);
 double MidMinusBetterEnd(double[] a) => a[a.Length / 2] - Math.Max(a[0], a[^1]);       // the middle α is 0.5
 
 clock.Restart();
-var seed0 = FourFineTunes(0);                                   // seed 0: the full curves and the final table
-var finetuned1 = seed0[0]; var finetuned2 = seed0[1];
+var seed0 = FineTunePairs(0);                                     // seed 0: the full curves and the final table
+var (finetuned1, finetuned2) = (seed0.Shared1, seed0.Shared2);
 var sharedStart = Curve(finetuned1, finetuned2, alphas);
-var randomStarts = Curve(seed0[2], seed0[3], alphas);
-seed0[2].Dispose(); seed0[3].Dispose();                       // only their accuracies are used from here on
+var randomStarts = Curve(seed0.Random1, seed0.Random2, alphas);
+seed0.Random1.Dispose(); seed0.Random2.Dispose();                 // only their accuracies are used from here on
 var shared = new List<double> { MidMinusBetterEnd(sharedStart.accuracy) };
 var random = new List<double> { MidMinusBetterEnd(randomStarts.accuracy) };
 foreach (long s in Mode.Pick(smoke: new long[] { 1 }, full: new long[] { 1, 2 }))
 {
-    var more = FourFineTunes(s);
-    shared.Add(MidMinusBetterEnd(Curve(more[0], more[1], new[] { 0.0, 0.5, 1.0 }).accuracy));
-    random.Add(MidMinusBetterEnd(Curve(more[2], more[3], new[] { 0.0, 0.5, 1.0 }).accuracy));
-    foreach (var m in more) m.Dispose();
+    using var more = FineTunePairs(s);
+    shared.Add(MidMinusBetterEnd(Curve(more.Shared1, more.Shared2, new[] { 0.0, 0.5, 1.0 }).accuracy));
+    random.Add(MidMinusBetterEnd(Curve(more.Random1, more.Random2, new[] { 0.0, 0.5, 1.0 }).accuracy));
 }
 Console.WriteLine($"{4 * shared.Count} fine-tunes of layer4 + classifier and their curves in {clock.Elapsed.TotalSeconds:0} s");
 
 // ── cell 18 ────────────────────────────────────────────────────────────
-double finetuned1Acc = TestAccuracy(finetuned1), finetuned2Acc = TestAccuracy(finetuned2);
 int mid = Array.IndexOf(alphas, 0.5);
-foreach (var (name, value) in new[] { ("finetuned1_acc", finetuned1Acc), ("finetuned2_acc", finetuned2Acc), ("avg_alpha0_acc", sharedStart.accuracy[0]),
-    ("avg_alpha1_acc", sharedStart.accuracy[^1]), ("avg_alpha05_acc", sharedStart.accuracy[mid]), ("random_start_alpha05_acc", randomStarts.accuracy[mid]) })
-    Tutorials.Results.Report(name, value);
+Tutorials.Results.Report("avg_alpha0_acc", sharedStart.accuracy[0]);     // the ends: the table below has the fine-tuned models themselves
+Tutorials.Results.Report("avg_alpha1_acc", sharedStart.accuracy[^1]);
 var sharedGap = OverSeeds.Of(shared); sharedGap.Report("shared_start_mid_minus_better_end");
 var randomGap = OverSeeds.Of(random); randomGap.Report("random_start_mid_minus_better_end");
 var extraLoss = OverSeeds.Of(shared.Zip(random, (a, b) => a - b)); extraLoss.Report("random_start_extra_midpoint_loss");
@@ -267,12 +257,9 @@ Tutorials.AppDisplay.Show(() => new DataFrame(new Int32DataFrameColumn("seed", E
     new DoubleDataFrameColumn("shared start: α = 0.5 − better end", shared), new DoubleDataFrameColumn("random starts: α = 0.5 − better end", random)), cell: 18);
 
 // ── cell 19 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => Chart.Combine(new[] {
-        Chart.Line<double, double, string>(x: alphas, y: sharedStart.accuracy, Name: "shared pretrained start (different data orders)"),
-        Chart.Line<double, double, string>(x: alphas, y: randomStarts.accuracy, Name: "different random starts (same training)") })
-    .WithXAxisStyle<double, double, string>(TitleText: "α   (θ = (1 − α)·θ₁ + α·θ₂)")
-    .WithYAxisStyle<double, double, string>(TitleText: "test accuracy (image only)")
-    .WithTitle("Interpolating the weights of two fine-tuned layer4 + classifiers, BatchNorm re-measured"), cell: 19);
+Tutorials.AppDisplay.Show(() => InterpolationChart.Of(alphas, "Interpolating the weights of two fine-tuned layer4 + classifiers, BatchNorm re-measured", "test accuracy (image only)",
+    ("shared pretrained start (different data orders)", sharedStart.accuracy),
+    ("different random starts (same training)", randomStarts.accuracy)), cell: 19);
 
 // **When weight averaging works, and when it fails.** Two copies fine-tuned from the **same pretrained weights** for a short while stay in the same basin of the loss: every unit still means roughly what it meant in the pretrained model, so the straight line between them stays low and the middle stays close to the ends (in larger settings often a little above them — what "model soups" and stochastic weight averaging exploit). Two networks trained from **different random starts** can reach the same accuracy with units in a different order and different roles; their average mixes unrelated units, and the accuracy dips in the middle — how deep depends on how far each network travelled from its start. What held in *this* run, over its seeds, is printed above the chart: where each midpoint lies relative to its better end, and whether the random-start pair lost more on every seed. Compare the `stored BatchNorm statistics` figures of seed 0 with the re-measured ones: mixing weights without re-measuring BatchNorm is a separate source of loss.
 //
@@ -282,40 +269,18 @@ Tutorials.AppDisplay.Show(() => Chart.Combine(new[] {
 //
 // ## Everything in one table
 //
-// Accuracy on the test pairs (unseen images, unseen speaker); parameters a prediction needs; median time of one forward pass over a batch of 70 test rows on cached features (the frozen extractors cost the same for every row of the table and are left out). The `layer4` rows solve the image-only task, so compare them with *image only*, not with the fused models.
+// Every section above added its models to one `AccuracyCostTable` (`lib/Combining/AccuracyCostTable.cs`) as it made them; here it gets the last rows and is shown. Accuracy on the test pairs (unseen images, unseen speaker); parameters a prediction needs; median time of one forward pass over a batch of 70 test rows on cached features (the frozen extractors cost the same for every row of the table and are left out). The `layer4` rows solve the image-only task, so compare them with *image only*, not with the fused models.
 //
 // ── cell 22 ────────────────────────────────────────────────────────────
-var sample = testFeatures.FirstPerDigit(7);                            // 70 test rows for the timing column
 var tMaps = sample.Maps!;
-Tensor Run(ConcatFusionHead m) { var (i, a) = sample.For(HeadTraining.InputsOf(m)); return nn.functional.softmax(m.call(i, a), 1); }
-WeightAveraging.Interpolate(mixed, finetuned1, finetuned2, 0.5);             // the averaged model of the table
-WeightAveraging.RecomputeBatchNorm(mixed, bnBatches, x => mixed.call(x[0]), device);
 var finetunedEnsembleAcc = Ensemble.Accuracy(Ensemble.AverageProbabilities(new[] { TestProbabilities(finetuned1), TestProbabilities(finetuned2) }), testFeatures.Labels);
-
-var rows = new (string model, string how, double accuracy, long parameters, Func<Tensor> forward)[]
-{
-    ("image only", "single model", imageAcc, InferenceCost.Parameters(image), () => Run(image)),
-    ("audio only", "single model", audioAcc, InferenceCost.Parameters(audio), () => Run(audio)),
-    ("concatenated features (notebook 01)", "feature level", Ensemble.Accuracy(fusedTest, testFeatures.Labels), InferenceCost.Parameters(fused), () => Run(fused)),
-    ("ensemble: mean probability", "output level", ensembleAcc, InferenceCost.Parameters(image, audio), () => (Run(image) + Run(audio)) / 2),
-    ("ensemble: weighted by held-out accuracy", "output level", weightedAcc, InferenceCost.Parameters(image, audio), () => Run(image) * weights[0] + Run(audio) * weights[1]),
-    ("stacking: meta-classifier", "output level", stackingAcc, InferenceCost.Parameters(image, audio, stacker), () => stacker.call(StackingClassifier.Inputs(Run(image), Run(audio)))),
-    ("student, distilled from both teachers", "distillation", distilledAcc, InferenceCost.Parameters(distilled), () => Run(distilled)),
-    ("student, hard labels only", "single model", hardAcc, InferenceCost.Parameters(hardStudent), () => Run(hardStudent)),
-    ("layer4 fine-tuned 1 (image only)", "single model", finetuned1Acc, InferenceCost.Parameters(finetuned1), () => finetuned1.call(tMaps)),
-    ("layer4 fine-tuned 2 (image only)", "single model", finetuned2Acc, InferenceCost.Parameters(finetuned2), () => finetuned2.call(tMaps)),
-    ("layer4 ensemble of 1 and 2", "output level", finetunedEnsembleAcc, InferenceCost.Parameters(finetuned1, finetuned2), () => finetuned1.call(tMaps).softmax(1) + finetuned2.call(tMaps).softmax(1)),
-    ("layer4 weight average, α = 0.5", "weight level", sharedStart.accuracy[mid], InferenceCost.Parameters(mixed), () => mixed.call(tMaps)),
-    ("layer4 weight average of random starts, α = 0.5", "weight level", randomStarts.accuracy[mid], InferenceCost.Parameters(mixed), () => mixed.call(tMaps)),
-};
-Tutorials.Results.Report("fused_concat_acc", rows[2].accuracy);
-Tutorials.Results.Report("finetuned_ensemble_acc", finetunedEnsembleAcc);
-Tutorials.AppDisplay.Show(() => new DataFrame(
-    new StringDataFrameColumn("model", rows.Select(r => r.model)),
-    new StringDataFrameColumn("combines at", rows.Select(r => r.how)),
-    new DoubleDataFrameColumn("test accuracy", rows.Select(r => Math.Round(r.accuracy, 3))),
-    new Int64DataFrameColumn("parameters", rows.Select(r => r.parameters)),
-    new DoubleDataFrameColumn("ms per batch of 70", rows.Select(r => Math.Round(InferenceCost.MillisecondsPerBatch(r.forward, repeats: 3), 2)))), cell: 22);
+Tutorials.AppDisplay.Show(() => table.Add("layer4 fine-tuned 1 (image only)", "single model", TestAccuracy(finetuned1), "finetuned1_acc", () => finetuned1.call(tMaps), finetuned1)
+    .Add("layer4 fine-tuned 2 (image only)", "single model", TestAccuracy(finetuned2), "finetuned2_acc", () => finetuned2.call(tMaps), finetuned2)
+    .Add("layer4 ensemble of 1 and 2", "output level", finetunedEnsembleAcc, "finetuned_ensemble_acc",
+        () => finetuned1.call(tMaps).softmax(1) + finetuned2.call(tMaps).softmax(1), finetuned1, finetuned2)
+    .Add("layer4 weight average, α = 0.5", "weight level", sharedStart.accuracy[mid], "avg_alpha05_acc", () => mixed.call(tMaps), mixed)   // one model's cost, whatever its weights
+    .Add("layer4 weight average of random starts, α = 0.5", "weight level", randomStarts.accuracy[mid], "random_start_alpha05_acc", () => mixed.call(tMaps), mixed)
+    .ToDataFrame(repeats: 3), cell: 22);
 
 // Reading the table: the output-level combinations cost the sum of their members, the student and the weight-averaged model cost one model. Compare the ensemble and stacking rows with the single models and with the concatenation row: how much of the gain of joint training on concatenated features does combining two *finished* single-sensor models at the output recover — without touching either model? The `layer4` rows show the weight-level trade: an averaged model at one model's inference cost, compared with the two-model ensemble of the same pair.
 //

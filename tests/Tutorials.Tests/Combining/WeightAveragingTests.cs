@@ -109,10 +109,10 @@ public class WeightAveragingTests
     }
 
     [Fact]
-    public void TopStageClassifierStartsFromThePretrainedLayer4()
+    public void Layer4ClassifierStartsFromThePretrainedLayer4()
     {
         var backbone = new Tutorials.Backbones.ResNetBackbone(baseWidth: 4, blocksPerStage: [1, 1, 1, 2]);
-        var stage = TopStageClassifier.FromPretrained(backbone, classes: 3);
+        var stage = Layer4Classifier.FromPretrained(backbone, classes: 3);
         var source = backbone.state_dict();
         foreach (var (name, value) in stage.state_dict().Where(kv => kv.Key.StartsWith("layer4.")))
             Assert.True(Tensors.Same(source[name], value), name);

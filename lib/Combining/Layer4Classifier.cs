@@ -11,7 +11,7 @@ namespace Tutorials.Combining;
 /// a CPU: the frozen stem, layer1–3 run once for the whole data set, not once per step.
 /// Parameter names are torchvision's (<c>layer4.0.conv1.weight</c>, …, <c>fc.weight</c>).
 /// </summary>
-public sealed class TopStageClassifier : nn.Module<Tensor, Tensor>
+public sealed class Layer4Classifier : nn.Module<Tensor, Tensor>
 {
     readonly Sequential layer4;
     readonly Linear fc;
@@ -20,7 +20,7 @@ public sealed class TopStageClassifier : nn.Module<Tensor, Tensor>
     /// A randomly initialised stage (torchvision's initialisation; seed with <c>Kit.Seed</c> first):
     /// <paramref name="blocks"/> BasicBlocks, <paramref name="inChannels"/> → <paramref name="outChannels"/>, the first with stride 2.
     /// </summary>
-    public TopStageClassifier(int classes, int inChannels = 256, int outChannels = 512, int blocks = 3) : base(nameof(TopStageClassifier))
+    public Layer4Classifier(int classes, int inChannels = 256, int outChannels = 512, int blocks = 3) : base(nameof(Layer4Classifier))
     {
         if (classes < 2 || inChannels < 1 || outChannels < 1 || blocks < 1)
             throw new ArgumentException($"Expected ≥ 2 classes and positive sizes, got classes {classes}, channels {inChannels} → {outChannels}, {blocks} blocks.");
@@ -44,9 +44,9 @@ public sealed class TopStageClassifier : nn.Module<Tensor, Tensor>
     /// A stage that starts from <paramref name="backbone"/>'s pretrained <c>layer4</c> (weights and BatchNorm statistics
     /// copied); the classifier <c>fc</c> is new (random, seeded by the caller).
     /// </summary>
-    public static TopStageClassifier FromPretrained(ResNetBackbone backbone, int classes)
+    public static Layer4Classifier FromPretrained(ResNetBackbone backbone, int classes)
     {
-        var model = new TopStageClassifier(classes, backbone.StageChannels[2], backbone.StageChannels[3], backbone.BlocksPerStage[3]);
+        var model = new Layer4Classifier(classes, backbone.StageChannels[2], backbone.StageChannels[3], backbone.BlocksPerStage[3]);
         var source = backbone.state_dict().Where(kv => kv.Key.StartsWith("layer4.", StringComparison.Ordinal)).ToDictionary();
         var own = model.state_dict();
         using var noGrad = torch.no_grad();

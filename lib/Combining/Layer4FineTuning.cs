@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace Tutorials.Combining;
 
 /// <summary>
-/// Fine-tunes a <see cref="TopStageClassifier"/> on cached layer3 maps, the way notebook 04 prepares its
-/// weight-averaging pairs: Adam (lr 10⁻³), batches of 32, a fixed number of epochs, then BatchNorm statistics
+/// Fine-tunes a <see cref="Layer4Classifier"/> on cached layer3 maps, the way notebook 04 prepares its
+/// weight-averaging pairs (<see cref="Layer4FineTunePairs"/>): Adam (lr 10⁻³), batches of 32, a fixed number of epochs, then BatchNorm statistics
 /// measured again on <c>batchNormBatches</c> — the same measurement every mixed model gets, so that α = 0 and α = 1
 /// of an interpolation reproduce the two fine-tuned models exactly.
 /// <para>
@@ -15,7 +15,7 @@ namespace Tutorials.Combining;
 /// gradients are freed at the end, so a fine-tuned model kept for a curve costs only its weights (~55 MB).
 /// </para>
 /// </summary>
-public static class TopStageFineTuning
+public static class Layer4FineTuning
 {
     public const double LearningRate = 1e-3;
     public const int BatchSize = 32;
@@ -24,7 +24,7 @@ public static class TopStageFineTuning
     /// Trains <paramref name="model"/> (moved to <paramref name="device"/>) on (<paramref name="maps"/>, <paramref name="labels"/>),
     /// shuffled with <paramref name="dataOrderSeed"/> (which also seeds the epochs' randomness). Returns the model.
     /// </summary>
-    public static TopStageClassifier Run(TopStageClassifier model, Tensor maps, Tensor labels, int epochs, long dataOrderSeed,
+    public static Layer4Classifier Run(Layer4Classifier model, Tensor maps, Tensor labels, int epochs, long dataOrderSeed,
         TensorBatches batchNormBatches, Device? device = null, IProgress<TrainingUpdate>? progress = null)
     {
         device ??= Devices.Default;

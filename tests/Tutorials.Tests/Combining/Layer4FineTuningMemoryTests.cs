@@ -7,7 +7,7 @@ namespace Tutorials.Tests.Combining;
 /// Notebook 04's fine-tune + interpolation curve must not keep memory per fine-tune: it once peaked at 7.5 GB in smoke
 /// mode (budget 1.5 GB) because Adam's per-step temporaries, disposed, stayed in the C heap.
 /// </summary>
-public class TopStageFineTuningMemoryTests
+public class Layer4FineTuningMemoryTests
 {
     static long LiveTensors => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
@@ -18,13 +18,13 @@ public class TopStageFineTuningMemoryTests
         using var maps = torch.randn(40, 16, 4, 4);
         using var labels = torch.arange(40, dtype: ScalarType.Int64) % 10;
         var bnBatches = new TensorBatches(16, maps);
-        using var a = new TopStageClassifier(10, inChannels: 16, outChannels: 32, blocks: 2);
-        using var b = new TopStageClassifier(10, inChannels: 16, outChannels: 32, blocks: 2);
-        using var mixed = new TopStageClassifier(10, inChannels: 16, outChannels: 32, blocks: 2);
+        using var a = new Layer4Classifier(10, inChannels: 16, outChannels: 32, blocks: 2);
+        using var b = new Layer4Classifier(10, inChannels: 16, outChannels: 32, blocks: 2);
+        using var mixed = new Layer4Classifier(10, inChannels: 16, outChannels: 32, blocks: 2);
         long before = LiveTensors;
 
-        TopStageFineTuning.Run(a, maps, labels, epochs: 2, dataOrderSeed: 1, bnBatches, progress: TrainingProgress.None);
-        TopStageFineTuning.Run(b, maps, labels, epochs: 2, dataOrderSeed: 2, bnBatches, progress: TrainingProgress.None);
+        Layer4FineTuning.Run(a, maps, labels, epochs: 2, dataOrderSeed: 1, bnBatches, progress: TrainingProgress.None);
+        Layer4FineTuning.Run(b, maps, labels, epochs: 2, dataOrderSeed: 2, bnBatches, progress: TrainingProgress.None);
         foreach (var alpha in new[] { 0.0, 0.5, 1.0 })
         {
             WeightAveraging.Interpolate(mixed, a, b, alpha);
@@ -47,15 +47,15 @@ public class TopStageFineTuningMemoryTests
         using var maps = torch.randn(200, 256, 4, 4);
         using var labels = torch.arange(200, dtype: ScalarType.Int64) % 10;
         var bnBatches = new TensorBatches(64, maps);
-        var models = new List<TopStageClassifier>();
+        var models = new List<Layer4Classifier>();
         try
         {
             double FineTuneAnother()
             {
                 Kit.Seed(10 + models.Count);
-                var model = new TopStageClassifier(10);
+                var model = new Layer4Classifier(10);
                 models.Add(model);
-                TopStageFineTuning.Run(model, maps, labels, epochs: 2, dataOrderSeed: models.Count, bnBatches, progress: TrainingProgress.None);
+                Layer4FineTuning.Run(model, maps, labels, epochs: 2, dataOrderSeed: models.Count, bnBatches, progress: TrainingProgress.None);
                 return ResidentMB();
             }
             FineTuneAnother();                        // warm-up: libtorch's and the allocator's one-time costs
