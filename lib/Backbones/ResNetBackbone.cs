@@ -18,9 +18,9 @@ namespace Tutorials.Backbones;
 /// Width and layout are parameters so that small variants can be built for tests and quick experiments.
 /// </para>
 /// <para>
-/// For models that combine networks, the stages are reachable one by one: <see cref="ForwardStages"/> returns
-/// every stage's feature map, <see cref="ForwardUntil"/> stops after a stage (e.g. a segmentation head on
-/// layer3), and <see cref="ForwardFrom"/> continues from a stage's output (e.g. after fusing in a second branch).
+/// For models that combine networks, the stages are reachable one by one: <see cref="FeatureMaps"/> returns
+/// every stage's feature map, <see cref="FeatureMapAt"/> stops after a stage (e.g. a segmentation head on
+/// layer3), and <see cref="PooledFeaturesFrom"/> continues from a stage's output (e.g. after fusing in a second branch).
 /// </para>
 /// </summary>
 public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
@@ -80,10 +80,10 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     public int StrideOf(string stage) => StageIndex(stage) switch { 0 => 4, var i => StageStrides[i - 1] };
 
     /// <summary>Images (N, 3, H, W), already preprocessed → pooled features (N, <see cref="FeatureSize"/>).</summary>
-    public override Tensor forward(Tensor images) => Pool(ForwardUntil(images, "layer4"));
+    public override Tensor forward(Tensor images) => Pool(FeatureMapAt(images, "layer4"));
 
     /// <summary>Every stage's feature map, in order: stem, layer1, …, layer4.</summary>
-    public OrderedDictionary<string, Tensor> ForwardStages(Tensor images)
+    public OrderedDictionary<string, Tensor> FeatureMaps(Tensor images)
     {
         CheckImages(images);
         var maps = new OrderedDictionary<string, Tensor>();
@@ -97,7 +97,7 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Runs the stem and the stages up to and including <paramref name="lastStage"/>; returns its feature map.</summary>
-    public Tensor ForwardUntil(Tensor images, string lastStage)
+    public Tensor FeatureMapAt(Tensor images, string lastStage)
     {
         CheckImages(images);
         int last = StageIndex(lastStage);
@@ -108,16 +108,16 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Continues from the output of <paramref name="stage"/>: runs the stages after it, then pools. Use it to
-    /// inject features: take <c>ForwardUntil(x, "layer2")</c>, add another branch's features, pass the sum here.
+    /// inject features: take <c>FeatureMapAt(x, "layer2")</c>, add another branch's features, pass the sum here.
     /// </summary>
-    public Tensor ForwardFrom(string stage, Tensor stageOutput)
+    public Tensor PooledFeaturesFrom(string stage, Tensor stageOutput)
     {
         int from = StageIndex(stage);
         int channels = ChannelsOf(stage);
         if (stageOutput.dim() != 4 || stageOutput.shape[1] != channels)
             throw new ArgumentException(
-                $"ForwardFrom(\"{stage}\", …) expects {stage}'s output shape (N, {channels}, H, W), got ({string.Join(", ", stageOutput.shape)}). " +
-                $"Pass the output of ForwardUntil(images, \"{stage}\") (or a tensor of the same shape).");
+                $"PooledFeaturesFrom(\"{stage}\", …) expects {stage}'s output shape (N, {channels}, H, W), got ({string.Join(", ", stageOutput.shape)}). " +
+                $"Pass the output of FeatureMapAt(images, \"{stage}\") (or a tensor of the same shape).");
         var x = stageOutput;
         for (int i = from + 1; i < StageNames.Count; i++) x = RunStage(StageNames[i], x);
         return Pool(x);

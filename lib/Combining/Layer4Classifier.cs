@@ -65,7 +65,7 @@ public sealed class Layer4Classifier : nn.Module<Tensor, Tensor>
         if (layer3Maps.dim() != 4 || layer3Maps.shape[1] != InChannels)
             throw new ArgumentException(
                 $"Expected layer3 feature maps of shape (N, {InChannels}, H, W), got ({string.Join(", ", layer3Maps.shape)}). " +
-                "Pass ResNetBackbone.ForwardUntil(images, \"layer3\").");
+                "Pass ResNetBackbone.FeatureMapAt(images, \"layer3\").");
         // layer4 starts with the 1×1 stride-2 convolution that some CPUs get wrong on channels-last input (ConvInput).
         return fc.call(ResNetBackbone.Pool(layer4.call(ConvInput.Contiguous(layer3Maps))));
     }

@@ -48,7 +48,7 @@ public sealed class ImageTower : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor layer3Maps)
     {
         using var scope = torch.NewDisposeScope();
-        var pooled = backbone.ForwardFrom(CachedStage, layer3Maps);
+        var pooled = backbone.PooledFeaturesFrom(CachedStage, layer3Maps);
         return nn.functional.normalize(head.call(pooled), p: 2, dim: 1).MoveToOuterDisposeScope();
     }
 
@@ -67,7 +67,7 @@ public sealed class ImageTower : nn.Module<Tensor, Tensor>
         {
             var x = images.narrow(0, start, count).to(on).to_type(ScalarType.Float32).div(255f).unsqueeze(1);
             x = nn.functional.interpolate(x, [side, side], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
-            return backbone.ForwardUntil(preprocess.Apply(x), stage);
+            return backbone.FeatureMapAt(preprocess.Apply(x), stage);
         }, [backbone], resultDevice: device ?? on);
     }
 }

@@ -122,7 +122,7 @@ public static class FashionCaptions
     }
 
     /// <summary>Thresholds from a (training) split: the median brightness, and the median fill per class.</summary>
-    public static AttributeThresholds Thresholds(FashionMnistSplit split)
+    public static AttributeThresholds Thresholds(LabelledImages split)
     {
         var (m, labels) = MeasureAll(split);
         static double Median(IEnumerable<double> v) { var s = v.OrderBy(x => x).ToArray(); return s.Length == 0 ? 0 : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
@@ -144,7 +144,7 @@ public static class FashionCaptions
     /// Image i gets <paramref name="captionsPerImage"/> captions, phrasings cycling through <paramref name="templates"/>
     /// and class names cycling too, both starting from i (so neighbouring images read differently).
     /// </summary>
-    public static List<CaptionedImage> CaptionSplit(FashionMnistSplit split, AttributeThresholds thresholds,
+    public static List<CaptionedImage> CaptionSplit(LabelledImages split, AttributeThresholds thresholds,
         IReadOnlyCollection<int> classes, IReadOnlyList<int> templates, int captionsPerImage = 1, IReadOnlySet<int>? skipRows = null)
     {
         if (captionsPerImage < 1 || captionsPerImage > templates.Count)
@@ -181,7 +181,7 @@ public static class FashionCaptions
     /// <param name="validationPerClass">Training images per seen class kept for validation.</param>
     /// <param name="captionsPerTrainImage">Captions (phrasings) per training image.</param>
     /// <param name="trainImagesPerClass">Use at most this many training images per seen class (null = all): quick runs.</param>
-    public static FashionCaptionSet Build(FashionMnistSplit train, FashionMnistSplit test, int validationPerClass = 10, int captionsPerTrainImage = 1,
+    public static FashionCaptionSet Build(LabelledImages train, LabelledImages test, int validationPerClass = 10, int captionsPerTrainImage = 1,
         int? trainImagesPerClass = null)
     {
         var thresholds = Thresholds(train);
@@ -204,7 +204,7 @@ public static class FashionCaptions
         return new FashionCaptionSet(trainPairs, validation, testPairs, zeroShot, thresholds);
     }
 
-    static ((double Brightness, double Fill)[] Measures, int[] Labels) MeasureAll(FashionMnistSplit split)
+    static ((double Brightness, double Fill)[] Measures, int[] Labels) MeasureAll(LabelledImages split)
     {
         if (split.Images.dim() != 3)
             throw new ArgumentException($"Expected Fashion-MNIST images (N, 28, 28) as bytes, got ({string.Join(", ", split.Images.shape)}).");

@@ -1,20 +1,10 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using static TorchSharp.torch;
-
 namespace Tutorials.Data;
 
-/// <summary>Images (N, 28, 28) as bytes 0–255 and labels (N) as int64 class numbers 0–9.</summary>
-public sealed record FashionMnistSplit(Tensor Images, Tensor Labels) : IDisposable
-{
-    public long Count => Labels.shape[0];
-    public void Dispose() { Images.Dispose(); Labels.Dispose(); }
-}
-
 /// <summary>
-/// Reads Fashion-MNIST (Zalando Research, MIT) in its original IDX format, gzipped or not. The repository ships a
-/// small class-balanced cut in <c>data/fashion-mnist-small/</c> (600 training, 400 test images; see its
-/// PROVENANCE.md); the full set is in the Debian package <c>dataset-fashion-mnist</c> and reads the same way.
+/// Fashion-MNIST (Zalando Research, MIT): 28×28 grey images of ten kinds of clothing, in the IDX format
+/// (<see cref="IdxFile"/>). The repository ships a small class-balanced cut in <c>data/fashion-mnist-small/</c>
+/// (600 training, 400 test images; see its PROVENANCE.md); the full set is in the Debian package
+/// <c>dataset-fashion-mnist</c> and reads the same way.
 /// </summary>
 public static class FashionMnist
 {
@@ -24,53 +14,13 @@ public static class FashionMnist
     const string SmallCutFolder = "data/fashion-mnist-small";
 
     /// <summary>The small cut's training split (600 images).</summary>
-    public static FashionMnistSplit LoadSmallTrain() => Load(FindSmallCut(), "train");
+    public static LabelledImages LoadSmallTrain() => Load(FindSmallCut(), "train");
 
     /// <summary>The small cut's test split (400 images).</summary>
-    public static FashionMnistSplit LoadSmallTest() => Load(FindSmallCut(), "t10k");
+    public static LabelledImages LoadSmallTest() => Load(FindSmallCut(), "t10k");
 
-    /// <summary>
-    /// Reads <c>{split}-images-idx3-ubyte[.gz]</c> and <c>{split}-labels-idx1-ubyte[.gz]</c> from <paramref name="folder"/>;
-    /// <paramref name="split"/> is "train" or "t10k", as the original files are named.
-    /// </summary>
-    public static FashionMnistSplit Load(string folder, string split)
-    {
-        var (imageDims, pixels) = ReadIdx(FindFile(folder, $"{split}-images-idx3-ubyte"));
-        var (labelDims, labels) = ReadIdx(FindFile(folder, $"{split}-labels-idx1-ubyte"));
-        if (imageDims.Length != 3 || labelDims.Length != 1 || imageDims[0] != labelDims[0])
-            throw new InvalidDataException(
-                $"Fashion-MNIST '{split}' in {folder}: expected images (N, rows, cols) and N labels, " +
-                $"got images ({string.Join(", ", imageDims)}) and labels ({string.Join(", ", labelDims)}).");
-        var images = tensor(pixels, imageDims.Select(d => (long)d).ToArray(), ScalarType.Byte);
-        var classes = tensor(labels.Select(b => (long)b).ToArray(), [labelDims[0]], ScalarType.Int64);
-        return new FashionMnistSplit(images, classes);
-    }
-
-    /// <summary>
-    /// Reads one IDX file: a 4-byte big-endian magic number (0x08 = unsigned bytes in its third byte, the number of
-    /// dimensions in its fourth), one big-endian int32 per dimension, then the values row by row.
-    /// </summary>
-    public static (int[] Dims, byte[] Values) ReadIdx(string path)
-    {
-        byte[] bytes;
-        using (var file = File.OpenRead(path))
-        using (var stream = path.EndsWith(".gz") ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file)
-        using (var memory = new MemoryStream())
-        {
-            stream.CopyTo(memory);
-            bytes = memory.ToArray();
-        }
-        if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08)
-            throw new InvalidDataException($"{path} is not an IDX file of unsigned bytes (magic number 0x0000080N).");
-        int rank = bytes[3];
-        var dims = new int[rank];
-        for (int i = 0; i < rank; i++) dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
-        int offset = 4 + 4 * rank;
-        long count = dims.Aggregate(1L, (a, d) => a * d);
-        if (bytes.Length - offset != count)
-            throw new InvalidDataException($"{path}: header says {count} values, the file holds {bytes.Length - offset}. It may be truncated.");
-        return (dims, bytes[offset..]);
-    }
+    /// <summary>Reads a split ("train" or "t10k") of Fashion-MNIST from <paramref name="folder"/> (the full set or a cut).</summary>
+    public static LabelledImages Load(string folder, string split) => IdxFile.ReadImagesAndLabels(folder, split, "Fashion-MNIST");
 
     /// <summary>
     /// Finds <c>data/fashion-mnist-small</c> by walking up from the working directory and from the assembly's
@@ -78,11 +28,4 @@ public static class FashionMnist
     /// </summary>
     public static string FindSmallCut() =>
         DataFiles.Find(SmallCutFolder, "python3 scripts/fashion-mnist/cut_small.py (see data/fashion-mnist-small/PROVENANCE.md)");
-
-    static string FindFile(string folder, string stem)
-    {
-        foreach (var name in new[] { stem + ".gz", stem })
-            if (File.Exists(Path.Combine(folder, name))) return Path.Combine(folder, name);
-        throw new FileNotFoundException($"Fashion-MNIST file {stem}(.gz) not found in {folder}.", Path.Combine(folder, stem + ".gz"));
-    }
 }

@@ -40,7 +40,6 @@ public static class PairedDigits
 {
     public const string TrainSpeaker = "it-carlo";
     public const string TestSpeaker = "it-menardi";
-    public const string MnistFolder = "data/mnist-digits-small";
 
     /// <summary>Side of the square that hides part of each image, in pixels of 28.</summary>
     public const int OcclusionSide = 12;
@@ -60,14 +59,14 @@ public static class PairedDigits
         if (trainPerDigit is < 1 or > 300 || testPerDigit is < 1 or > 100)
             throw new ArgumentOutOfRangeException(nameof(trainPerDigit),
                 $"Expected 1–300 training and 1–100 test pairs per digit (the size of the committed MNIST cut), got {trainPerDigit} and {testPerDigit}.");
-        var folder = DataFiles.Find(MnistFolder, "python3 scripts/data/cut_mnist_digits.py");
+        var folder = MnistDigits.FindSmallCut();
         var speech = SpokenDigits.Load();
-        var train = Build(FashionMnist.Load(folder, "train"), speech, TrainSpeaker, trainPerDigit, seed);
-        var test = Build(FashionMnist.Load(folder, "t10k"), speech, TestSpeaker, testPerDigit, seed + 1_000_003);
+        var train = Build(MnistDigits.Load(folder, "train"), speech, TrainSpeaker, trainPerDigit, seed);
+        var test = Build(MnistDigits.Load(folder, "t10k"), speech, TestSpeaker, testPerDigit, seed + 1_000_003);
         return (train, test);
     }
 
-    static PairedDigitsSplit Build(FashionMnistSplit mnist, SpokenDigits speech, string speaker, int perDigit, long seed)
+    static PairedDigitsSplit Build(LabelledImages mnist, SpokenDigits speech, string speaker, int perDigit, long seed)
     {
         using var _ = mnist;
         using var scope = torch.NewDisposeScope();

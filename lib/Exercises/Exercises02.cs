@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Tutorials.Backbones;
 using Tutorials.Fusion;
+using Tutorials.Segmentation;
 using static TorchSharp.torch;
 
 namespace Tutorials;

@@ -51,7 +51,7 @@ public sealed class PairedDigitExtractors
     public Tensor Layer3Maps(Tensor digits)
     {
         var upsampled = nn.functional.interpolate(digits, [ImageSide, ImageSide], mode: InterpolationMode.Bilinear, align_corners: false);
-        return ResNet.ForwardUntil(Preprocess.Apply(upsampled), ImageStage);
+        return ResNet.FeatureMapAt(Preprocess.Apply(upsampled), ImageStage);
     }
 
     /// <summary>Digits → layer3 averaged over space: one 256-number description per image.</summary>

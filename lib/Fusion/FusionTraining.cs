@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Tutorials.Backbones;
 using Tutorials.Training;
+using Tutorials.Segmentation;
 using static TorchSharp.torch;
 
 namespace Tutorials.Fusion;
@@ -70,7 +71,7 @@ public static class FusionTraining
                 .Select(np => np.parameter).ToList()));
 
     /// <summary>
-    /// One row per part: parameter counts, whether it is frozen, trains or partly frozen, and the learning rate its
+    /// One row per part: parameter counts, whether it is frozen, trainable or partly frozen (the words of <see cref="Freezing.Summary"/>), and the learning rate its
     /// optimizer group gives it ("—" when frozen, "not in optimizer" when trainable but forgotten — a common bug).
     /// </summary>
     public static DataFrame Summary(IEnumerable<Part> parts, optim.Optimizer optimizer)
@@ -95,7 +96,7 @@ public static class FusionTraining
             name.Append(part.Name);
             trainable.Append(t);
             frozen.Append(f);
-            status.Append(t == 0 ? "frozen" : f == 0 ? "trains" : "partly frozen");
+            status.Append(Freezing.Status(t, f));
             lr.Append(rates.Count == 0 ? "—" : string.Join(", ", rates));
         }
         return new DataFrame(name, trainable, frozen, status, lr);

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Tutorials.Backbones;
+using Tutorials.Segmentation;
 using static TorchSharp.torch;
 
 namespace Tutorials.Fusion;
@@ -37,8 +38,8 @@ public sealed class RgbdSegmenter : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Preprocessed images (N, 3, H, W) and depth maps (N, 1, H, W) → class scores (N, classes, H, W).</summary>
     public override Tensor forward(Tensor images, Tensor depthMaps)
     {
-        var maps = rgb.ForwardUntil(images, Stage);                       // A, up to the fusion stage
+        var maps = rgb.FeatureMapsUpTo(images, Stage);                       // A, up to the fusion stage
         maps[Stage] = bridge.forward(maps[Stage], depth.forward(depthMaps)); // B's features fused into A's map
-        return rgb.ForwardFrom(Stage, maps);                               // A's later stages and decoder
+        return rgb.ClassScoresFrom(Stage, maps);                               // A's later stages and decoder
     }
 }

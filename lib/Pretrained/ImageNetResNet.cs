@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using TorchSharp;
 using Tutorials.Backbones;
 using static TorchSharp.torch;
-
-[assembly: InternalsVisibleTo("Tutorials.Tests")]
 
 namespace Tutorials.Pretrained;
 

@@ -6,7 +6,8 @@ namespace Tutorials.Training;
 
 /// <summary>
 /// The training loop every notebook shares. One epoch = one pass over the training batches (one optimizer step
-/// each), then validation, then bookkeeping: history, best epoch, early stopping, checkpoint, progress.
+/// each, <see cref="TrainingStep"/>), then validation, then bookkeeping beside the loop (<see cref="TrainingBookkeeping"/>):
+/// history, best epoch, early stopping, checkpoint, progress.
 /// <para>
 /// The simple case is one line: <c>Trainer.FitClassifier(model, optimizer, train, val, options)</c>.
 /// Anything else (segmentation, contrastive pairs, distillation) passes its own loss:
@@ -22,6 +23,62 @@ namespace Tutorials.Training;
 /// </summary>
 public static class Trainer
 {
+    /// <summary>
+    /// Trains with a custom loss and a validation function that computes its metrics over the whole validation
+    /// set at once (needed for metrics that are not batch means, e.g. retrieval recall@k over all image–text pairs).
+    /// The trainer calls <paramref name="validate"/> in eval mode without autograd; open a dispose scope per batch
+    /// inside it (or use <see cref="TensorBatches.ForEach"/>). Null = no validation: "train_loss" is then monitored.
+    /// <para>
+    /// This is the loop to read: epochs of steps, then validation. Everything kept <i>about</i> the run (history,
+    /// best epoch, early stopping, the best weights, checkpoints, resuming, progress) is in <see cref="TrainingBookkeeping"/>.
+    /// </para>
+    /// </summary>
+    public static TrainingHistory Fit(nn.Module model, optim.Optimizer optimizer, TensorBatches train,
+        Func<Tensor[], Tensor> loss, Func<IReadOnlyDictionary<string, double>>? validate = null, TrainerOptions? options = null)
+    {
+        options ??= new TrainerOptions();
+        options.Validate();
+        var device = options.ResolvedDevice;
+        RequireModelOn(model, device);
+        string monitor = options.Monitor ?? (validate is null ? TrainingHistory.TrainLossName : "val_loss");
+        var trainable = optimizer.parameters().Where(p => p.requires_grad).ToList();
+        using var books = new TrainingBookkeeping(model, optimizer, options, monitor); // resumes from a checkpoint if asked
+
+        double? lastFiniteLoss = null; // for the divergence message, carried across epochs
+        for (int epoch = books.NextEpoch; epoch <= options.Epochs && !books.ShouldStop; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            // The epoch's randomness (dropout masks, random augmentation) depends on (seed, epoch) only, so a resumed
+            // run repeats it exactly without saving the generator's state.
+            torch.manual_seed(Seeds.ForEpoch(options.Seed, epoch, Seeds.Training));
+            Freezing.TrainMode(model); // train(), but frozen BatchNorm stays in eval so its running statistics stay put
+
+            var order = train.Order(epoch);
+            double sum = 0;
+            for (int step = 1; step <= train.Count; step++)
+            {
+                // zero_grad, forward, loss, backward, (clip), step: one dispose scope, a finite loss checked
+                double value = TrainingStep.Run(model, optimizer, train, order, step, epoch, loss, trainable, device, options.MaxGradNorm, lastFiniteLoss);
+                lastFiniteLoss = value;
+                sum += value;
+                FreedMemory.ReturnToSystem(); // the step's tensors are freed; give their memory back (see FreedMemory)
+            }
+
+            var metrics = new Dictionary<string, double>();
+            if (validate is not null)
+            {
+                model.eval();
+                using (torch.no_grad())
+                    foreach (var (name, value) in validate()) metrics[name] = value;
+            }
+            var learningRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToList();
+            books.EndEpoch(new EpochRecord(epoch, sum / train.Count, metrics, clock.Elapsed.TotalSeconds, learningRates));
+        }
+        books.RestoreBestIfAsked();
+        model.eval(); // ready for inference: dropout off, BatchNorm on its stored statistics
+        return books.History;
+    }
+
     /// <summary>
     /// Trains a classifier: batches are (inputs, class indices), the loss is cross-entropy, validation reports
     /// <c>val_loss</c> and <c>val_accuracy</c>. Monitor <c>val_accuracy</c> with <c>Maximize = true</c> to pick the best
@@ -52,118 +109,6 @@ public static class Trainer
         Func<IReadOnlyDictionary<string, double>>? validate = validation is null ? null
             : () => Evaluation.Mean(model, validation, perBatchMetrics!, device);
         return Fit(model, optimizer, train, loss, validate, options);
-    }
-
-    /// <summary>
-    /// Trains with a custom loss and a validation function that computes its metrics over the whole validation
-    /// set at once (needed for metrics that are not batch means, e.g. retrieval recall@k over all image–text pairs).
-    /// The trainer calls <paramref name="validate"/> in eval mode without autograd; open a dispose scope per batch
-    /// inside it (or use <see cref="TensorBatches.ForEach"/>). Null = no validation: "train_loss" is then monitored.
-    /// </summary>
-    public static TrainingHistory Fit(nn.Module model, optim.Optimizer optimizer, TensorBatches train,
-        Func<Tensor[], Tensor> loss, Func<IReadOnlyDictionary<string, double>>? validate = null, TrainerOptions? options = null)
-    {
-        options ??= new TrainerOptions();
-        options.Validate();
-        var device = options.ResolvedDevice;
-        RequireModelOn(model, device);
-        var progress = options.Progress ?? TrainingProgress.Auto();
-        string monitor = options.Monitor ?? (validate is null ? TrainingHistory.TrainLossName : "val_loss");
-        var trainable = optimizer.parameters().Where(p => p.requires_grad).ToList();
-
-        var early = new EarlyStopping(monitor, options.Maximize, options.Patience, options.MinImprovement);
-        var history = new TrainingHistory { Monitor = monitor, Maximize = options.Maximize };
-        WeightSnapshot? best = null;
-        try
-        {
-            if (options.Resume && File.Exists(options.CheckpointPath))
-            {
-                var (metadata, savedBest) = Checkpoint.Load(options.CheckpointPath!, model, optimizer);
-                best = savedBest;
-                foreach (var record in metadata.History) history.Add(record);
-                early.Load(metadata.EarlyStopping);
-                history.ResumedEpochs = metadata.CompletedEpochs;
-                UpdateBest(history, early);
-                history.StoppedEarly = early.ShouldStop && history.Epochs.Count < options.Epochs; // the saved run may have stopped already
-                progress.Report(new TrainingUpdate(null, options.Epochs, history,
-                    $"resumed from {options.CheckpointPath} after epoch {metadata.CompletedEpochs}"));
-            }
-
-            double? lastFiniteLoss = null; // for the divergence message, carried across epochs
-            for (int epoch = history.Epochs.Count + 1; epoch <= options.Epochs && !early.ShouldStop; epoch++)
-            {
-                var record = RunEpoch(epoch, model, optimizer, train, loss, validate, trainable, device, options, ref lastFiniteLoss);
-                history.Add(record);
-                bool improved = early.Observe(epoch, record.Get(monitor));
-                if (improved && options.RestoreBest)
-                {
-                    best?.Dispose();
-                    best = WeightSnapshot.Capture(model);
-                }
-                UpdateBest(history, early);
-                history.StoppedEarly = early.ShouldStop && epoch < options.Epochs;
-
-                if (options.CheckpointPath is not null)
-                    Checkpoint.Save(options.CheckpointPath, model, optimizer, new Checkpoint.Metadata(
-                        epoch, Finished: epoch == options.Epochs || early.ShouldStop, optimizer.GetType().Name,
-                        Checkpoint.ParameterShapes(optimizer), history.Epochs.ToList(), early.Save(), HasBestWeights: best is not null), best);
-
-                progress.Report(new TrainingUpdate(record, options.Epochs, history,
-                    history.StoppedEarly ? $"stopped early: no {monitor} improvement for {options.Patience} epoch(s)" : null));
-            }
-
-            if (options.RestoreBest && best is not null && early.BestEpoch != history.Epochs.Count)
-            {
-                best.CopyInto(model);
-                history.RestoredBest = true;
-                progress.Report(new TrainingUpdate(null, options.Epochs, history,
-                    $"restored the weights of epoch {early.BestEpoch} ({monitor} {early.BestValue:G4})"));
-            }
-            model.eval(); // ready for inference: dropout off, BatchNorm on its stored statistics
-            return history;
-        }
-        finally
-        {
-            best?.Dispose();
-        }
-    }
-
-    /// <summary>One epoch: train on every batch, then validate. Returns the epoch's record.</summary>
-    static EpochRecord RunEpoch(int epoch, nn.Module model, optim.Optimizer optimizer, TensorBatches train,
-        Func<Tensor[], Tensor> loss, Func<IReadOnlyDictionary<string, double>>? validate,
-        List<TorchSharp.Modules.Parameter> trainable, Device device, TrainerOptions options, ref double? lastFinite)
-    {
-        var clock = Stopwatch.StartNew();
-        // The epoch's randomness (dropout masks, random augmentation) depends on (seed, epoch) only, so a resumed
-        // run repeats it exactly without saving the generator's state.
-        torch.manual_seed(Seeds.ForEpoch(options.Seed, epoch, Seeds.Training));
-        Freezing.TrainMode(model); // train(), but frozen BatchNorm stays in eval so its running statistics stay put
-
-        var order = train.Order(epoch);
-        double sum = 0;
-        for (int step = 1; step <= train.Count; step++)
-        {
-            double value = TrainingStep.Run(model, optimizer, train, order, step, epoch, loss, trainable, device, options.MaxGradNorm, lastFinite);
-            lastFinite = value;
-            sum += value;
-            FreedMemory.ReturnToSystem(); // the step's tensors are freed; give their memory back (see FreedMemory)
-        }
-
-        var metrics = new Dictionary<string, double>();
-        if (validate is not null)
-        {
-            model.eval();
-            using (torch.no_grad())
-                foreach (var (name, value) in validate()) metrics[name] = value;
-        }
-        var learningRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToList();
-        return new EpochRecord(epoch, sum / train.Count, metrics, clock.Elapsed.TotalSeconds, learningRates);
-    }
-
-    static void UpdateBest(TrainingHistory history, EarlyStopping early)
-    {
-        history.BestEpoch = early.BestEpoch;
-        history.BestValue = early.BestValue;
     }
 
     /// <summary>

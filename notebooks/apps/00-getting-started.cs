@@ -163,6 +163,7 @@ Tutorials.AppDisplay.Show(() => table, cell: 16);
 //
 // - **01-feature-concatenation**: freeze two pretrained networks (image and audio), concatenate their features, train a classifier on top.
 // - Change `steps` or the learning rate above and watch the chart; try `torch.optim.Adam`.
+// - The later notebooks run this same loop through the kit's trainer: `Trainer.Fit` in `lib/Training/Trainer.cs` (the loop fits on one screen; what it keeps about a run, in `TrainingBookkeeping.cs` beside it). For a classifier it is one call: `Trainer.FitClassifier(model, optimizer, new TensorBatches([inputs, labels], batchSize: 32, shuffle: true), options: new TrainerOptions { Epochs = 20 })`.
 // - Read `lib/Kit.cs` to see what the setup cell did, and `lib/Environment/` for the two environment fixes.
 //
 // ── end of the notebook ────────────────────────────────────────────────────────

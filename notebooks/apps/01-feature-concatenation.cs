@@ -105,7 +105,7 @@ Tutorials.AppDisplay.Show(() => Freezing.Summary(resnet), cell: 6);
 //
 // ```csharp
 // var upsampled = nn.functional.interpolate(digits, [64, 64], mode: InterpolationMode.Bilinear, align_corners: false);
-// return ResNet.ForwardUntil(Preprocess.Apply(upsampled), "layer3").mean([2, 3]);     // (N, 256, 4, 4) → (N, 256)
+// return ResNet.FeatureMapAt(Preprocess.Apply(upsampled), "layer3").mean([2, 3]);     // (N, 256, 4, 4) → (N, 256)
 // ```
 //
 // `PairedDigitFeatures.Compute` runs it, and the audio encoder, through `FrozenFeatures.Compute` (eval mode, `no_grad`, in batches, one dispose scope each) and keeps the vectors; the raw images and recordings are then no longer needed.
@@ -130,25 +130,27 @@ Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("feature_extraction_sec
 //
 // ## The fusion module
 //
-// `ConcatFusionHead` (`lib/Fusion/ConcatFusionHead.cs`) is the whole idea in one line of its `forward`:
+// The classifier has two parts, as multimodal libraries build it (TorchMultimodal, for one: encoders, then a fusion module over any number of named inputs, then a head; here the encoders are the frozen extractors, already run):
 //
-// ```csharp
-// var joined = torch.cat([image, audio], dim: 1);          // (N, 256 + 128)
-// return output.call(dropout.call(relu(hidden.call(joined))));
-// ```
+// - `ConcatFusion` (`lib/Fusion/ConcatFusion.cs`) joins the named inputs. It is the whole idea, one line of its `forward`:
 //
-// It declares the feature sizes it expects and checks them on every call, so plugging in the wrong extractor fails with both sizes named:
+//   ```csharp
+//   return torch.cat(features.ToArray(), dim: 1);          // (N, 256 + 128): the fusion itself
+//   ```
+// - `ClassifierHead` (`lib/Fusion/ClassifierHead.cs`) learns the classes from the joined vector: `Linear → ReLU → Dropout → Linear`.
+//
+// `FusionClassifier` (`lib/Fusion/FusionClassifier.cs`) is the two in a row. The fusion declares the inputs it expects, by name and size, and checks them on every call, so plugging in the wrong extractor fails with both sizes named:
 //
 // ── cell 11 ────────────────────────────────────────────────────────────
-var probe = new ConcatFusionHead(imageFeatures: 512, audioFeatures: 128, classes: 10);
-try { probe.call(trainFeatures.Image.narrow(0, 0, 4), trainFeatures.Audio.narrow(0, 0, 4)); }
+var probe = new FusionClassifier([new("image", 512), new("audio", 128)], classes: 10);
+try { probe.call([trainFeatures.Image.narrow(0, 0, 4), trainFeatures.Audio.narrow(0, 0, 4)]); }
 catch (ArgumentException e) { Console.WriteLine(e.Message); }
 
 // ## Train three classifiers with the same budget, watching a validation split
 //
 // The test pairs are kept for the very end. To watch training, a **validation split** is carved from the training pairs: 20 % of each digit's rows, drawn with a seed (`SplitValidation`). Know what it measures: its images are handwritten digits the heads never saw, but its recordings are the **training speaker's** ten clips (augmented differently). Validation accuracy says how well a head learned Carlo; only the test pairs, spoken by Menardi, say how it does on a voice it never heard — and they are measured once, after training, for the final table. No epoch is picked from either: each head keeps its last epoch's weights.
 //
-// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. (A single-modality head is the fusion head with the other input of size 0.) `HeadTraining.Train` (`lib/Features/HeadTraining.cs`, shared with notebook 04) runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
+// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Features/HeadTraining.cs`, shared with notebook 04) builds each as a `ConcatFusionHead` (`lib/Fusion/ConcatFusionHead.cs`: those two parts for the inputs image and audio, leaving out the one a single-modality head does not read) and runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
 //
 // ── cell 13 ────────────────────────────────────────────────────────────
 var (fit, validation) = trainFeatures.SplitValidation(fraction: 0.2, seed: 0);
@@ -264,7 +266,7 @@ Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("head_training_seconds"
 //
 // ### Exercise 1 · the concatenation head's forward pass
 //
-// Write what `ConcatFusionHead.forward` does (leave out dropout): join each example's image features (N, 512) and audio features (N, 128) into one vector (N, 640), then `hidden` → ReLU → `output`, giving class scores (N, 10). The check calls your function with tiny features (4 rows, 6 image and 3 audio features) and two small `Linear` layers.
+// Write what `FusionClassifier.forward` does for two inputs (leave out dropout): `ConcatFusion`, then `ClassifierHead`. That is: join each example's image features (N, 512) and audio features (N, 128) into one vector (N, 640), then `hidden` → ReLU → `output`, giving class scores (N, 10). The check calls your function with tiny features (4 rows, 6 image and 3 audio features) and two small `Linear` layers.
 //
 // <details><summary>Hint</summary>
 //
@@ -302,7 +304,7 @@ Exercises.CheckStandardize(MyStandardize);
 
 // ## What to try next
 //
-// - **Modality dropout:** `new ConcatFusionHead(…, modalityDropout: 0.3)` hides one input of a random 30 % of training rows, so the head cannot lean on the easier sensor. Does it help here?
+// - **Modality dropout:** `new FusionClassifier(…, modalityDropout: 0.3)` (or the same parameter of `ConcatFusionHead`) hides one input of a random 30 % of training rows, so the head cannot lean on the easier sensor. Does it help here?
 // - **Skip speaker normalisation** and watch the audio (and fused) accuracy on the unseen speaker drop.
 // - **Another image layer:** `"layer4"` (512-d) or the pooled output `resnet.call(...)`. Which transfers best to handwritten digits?
 // - **Late fusion** for comparison: average the two single-modality classifiers' probabilities (notebook 04 does this properly).

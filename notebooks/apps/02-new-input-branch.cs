@@ -27,6 +27,7 @@ using Microsoft.Data.Analysis;
 using Tutorials;
 using Tutorials.Data;
 using Tutorials.Fusion;
+using Tutorials.Segmentation;
 using Tutorials.Pretrained;
 using Tutorials.Training;
 using Tutorials.Backbones;
@@ -140,13 +141,13 @@ demo.eval();
 using (torch.no_grad())
 {
     var images = trainImages[..4]; var depthMaps = train.Depth[..4];
-    var maps = demo.Rgb.ForwardUntil(images, fusionStage);                    // A, up to the fusion stage
+    var maps = demo.Rgb.FeatureMapsUpTo(images, fusionStage);                    // A, up to the fusion stage
     var depthFeatures = demo.Depth.call(depthMaps);                          // B
     var fused = demo.Bridge.call(maps[fusionStage], depthFeatures);          // the bridge
     Console.WriteLine($"A's {fusionStage}: [{string.Join(", ", maps[fusionStage].shape)}]   B: [{string.Join(", ", depthFeatures.shape)}]   fused: [{string.Join(", ", fused.shape)}]");
     Console.WriteLine($"at initialisation the bridge returns A's features unchanged: {fused.eq(maps[fusionStage]).all().item<bool>()}");
     maps[fusionStage] = fused;
-    var scores = demo.Rgb.ForwardFrom(fusionStage, maps);                     // A's later stages and decoder
+    var scores = demo.Rgb.ClassScoresFrom(fusionStage, maps);                     // A's later stages and decoder
     Console.WriteLine($"class scores: [{string.Join(", ", scores.shape)}] (scenes, classes, height, width)");
 }
 
@@ -371,6 +372,7 @@ Console.WriteLine($"Every fused configuration vs RGB only, validation hidden-pix
 // - **Freeze less, or more.** Fine-tune layer1 too (`FreezeBackboneUpTo(backbone, "stem")`), or freeze everything but the decoder, and watch mIoU and training time.
 // - **Learning rates.** Set the fine-tuned group to 1e-3 (as fast as the new parts) and see whether the pretrained stages forget; or to 0.
 // - **Make depth less perfect.** `new SyntheticRgbd.Options { DepthNoise = 0.5 }`, or `CamouflageFraction = 0`: how much does the fused model gain when RGB already sees everything?
+// - **Train longer, safely.** Longer runs want the trainer's bookkeeping (`TrainerOptions`, `lib/Training/TrainingBookkeeping.cs`): `CheckpointPath = "rgbd.ckpt", Resume = true` saves weights, optimizer state and history after every epoch and continues from there after a crash or a restart; `Patience = 3, RestoreBest = true` stops once `val_miou` has not improved for 3 epochs and puts back the best epoch's weights; `MaxGradNorm = 1.0` clips the gradient norm of every step, a guard when a higher learning rate makes the loss spike.
 // - **A different second sensor.** The bridge does not care what B sees: a thermal image, a second camera, a rendered map — anything that can be brought to a feature map of the same aspect ratio.
 //
 // ## Exercises

@@ -2,7 +2,7 @@
 """PyTorch side of `dotnet run --project tools/Benchmarks -c Release -- vs-pytorch`.
 
 Builds the same two training steps as tools/Benchmarks/KitWorkloads.cs, written from the kit's module definitions
-(lib/Backbones, lib/Fusion, lib/Contrastive), with random weights and random batches of the same shapes:
+(lib/Backbones, lib/Segmentation, lib/Fusion, lib/Contrastive), with random weights and random batches of the same shapes:
   segmenter  notebook 02: ResNet [2, 2, 2, 3] + FPN decoder, depth branch fused at layer1 by a residual bridge,
              stem and layer1 frozen (BatchNorm in eval), Adam 1e-4 / 1e-3, batch 16 of 64x64, cross-entropy
   towers     notebook 03: ResNet layer4 (BatchNorm frozen) on layer3 maps + MLP head, MiniLM's last layer on

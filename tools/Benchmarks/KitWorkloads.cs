@@ -4,6 +4,7 @@ using Tutorials.Backbones;
 using Tutorials.Contrastive;
 using Tutorials.Data;
 using Tutorials.Fusion;
+using Tutorials.Segmentation;
 using Tutorials.Training;
 using static TorchSharp.torch;
 

@@ -25,7 +25,7 @@ public class FashionMnistSmallCutTests
         try
         {
             File.WriteAllBytes(path, [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]);
-            var error = Assert.Throws<InvalidDataException>(() => FashionMnist.ReadIdx(path));
+            var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
             Assert.Contains("header says 1568 values, the file holds 3", error.Message);
         }
         finally { File.Delete(path); }

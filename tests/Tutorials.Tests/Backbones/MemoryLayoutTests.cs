@@ -4,6 +4,7 @@ using Tutorials.Backbones;
 using Tutorials.Contrastive;
 using Tutorials.Fusion;
 using Tutorials.Pretrained;
+using Tutorials.Segmentation;
 
 namespace Tutorials.Tests.Backbones;
 
@@ -96,13 +97,13 @@ public class MemoryLayoutTests(PretrainedResNetFixture fixture)
             var expected = fixture.Backbone.forward(input);
             Assert.True(MaxDiff(fixture.Backbone.forward(ChannelsLast(input)), expected) <= Tolerance, $"{photo}: forward");
 
-            var stages = fixture.Backbone.ForwardStages(input);
-            var stagesCl = fixture.Backbone.ForwardStages(ChannelsLast(input));
+            var stages = fixture.Backbone.FeatureMaps(input);
+            var stagesCl = fixture.Backbone.FeatureMaps(ChannelsLast(input));
             foreach (var stage in ResNetBackbone.StageNames)
                 Assert.True(MaxDiff(stagesCl[stage], stages[stage]) <= Tolerance, $"{photo}: {stage}");
             // Continuing from a channels-last layer3 map: layer4 starts with the 1×1 stride-2 projection conv 256→512.
-            var fromLayer3 = fixture.Backbone.ForwardFrom("layer3", ChannelsLast(stages["layer3"]));
-            Assert.True(MaxDiff(fromLayer3, expected) <= Tolerance, $"{photo}: ForwardFrom(layer3)");
+            var fromLayer3 = fixture.Backbone.PooledFeaturesFrom("layer3", ChannelsLast(stages["layer3"]));
+            Assert.True(MaxDiff(fromLayer3, expected) <= Tolerance, $"{photo}: PooledFeaturesFrom(layer3)");
         }
     }
 
@@ -114,10 +115,10 @@ public class MemoryLayoutTests(PretrainedResNetFixture fixture)
         using var watch = new LayoutWatch(fixture.Backbone);
         var image = Ppm.Photo("rocket");
         var input = ChannelsLast(fixture.Preprocess.Apply(image.Rgb, image.Height, image.Width));
-        var layer3 = ChannelsLast(fixture.Backbone.ForwardUntil(input, "layer3"));
+        var layer3 = ChannelsLast(fixture.Backbone.FeatureMapAt(input, "layer3"));
         fixture.Backbone.forward(input);
-        fixture.Backbone.ForwardStages(input);
-        fixture.Backbone.ForwardFrom("layer3", layer3);
+        fixture.Backbone.FeatureMaps(input);
+        fixture.Backbone.PooledFeaturesFrom("layer3", layer3);
         watch.AssertAllContiguous("conv1", "layer2.0.downsample.0", "layer3.0.downsample.0", "layer4.0.downsample.0");
     }
 
@@ -143,9 +144,9 @@ public class MemoryLayoutTests(PretrainedResNetFixture fixture)
             Assert.True(MaxDiff(model.Rgb.forward(ChannelsLast(images)), rgbOnly) <= Tolerance, "ResNetSegmenter");
             Assert.True(MaxDiff(model.forward(ChannelsLast(images), ChannelsLast(depth)), fused) <= Tolerance, "RgbdSegmenter");
             // Maps handed over by the caller (e.g. fused elsewhere) go to the decoder and the later stages.
-            var maps = model.Rgb.ForwardUntil(images, "layer2");
+            var maps = model.Rgb.FeatureMapsUpTo(images, "layer2");
             var mapsCl = maps.ToDictionary(kv => kv.Key, kv => ChannelsLast(kv.Value));
-            Assert.True(MaxDiff(model.Rgb.ForwardFrom("layer2", mapsCl), rgbOnly) <= Tolerance, "ResNetSegmenter.ForwardFrom");
+            Assert.True(MaxDiff(model.Rgb.ClassScoresFrom("layer2", mapsCl), rgbOnly) <= Tolerance, "ResNetSegmenter.ClassScoresFrom");
             watch.AssertAllContiguous("rgb.backbone.conv1", "rgb.backbone.layer3.0.downsample.0", "depth.layers.down0.conv",
                 "bridge.mix.conv", "rgb.decoder.lateral.0", "rgb.decoder.lateral.3");
         }

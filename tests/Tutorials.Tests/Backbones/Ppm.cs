@@ -7,5 +7,5 @@ static class Ppm
 {
     public static readonly IReadOnlyList<string> PhotoNames = SyntheticRgbdTextures.PhotoNames;
 
-    public static SyntheticRgbdTextures.Photo Photo(string name) => SyntheticRgbdTextures.ReadPpm(RepoFiles.Path($"data/photos/{name}.ppm"), name);
+    public static RgbImage Photo(string name) => PpmFile.Read(RepoFiles.Path($"data/photos/{name}.ppm"), name);
 }

@@ -58,7 +58,7 @@ public class PretrainedFeaturesTests(PretrainedResNetFixture fixture)
 
     record Accuracy(double Centroid, double NearestNeighbour);
 
-    Dictionary<string, Accuracy> Evaluate(ResNetBackbone backbone, FashionMnistSplit train, FashionMnistSplit test)
+    Dictionary<string, Accuracy> Evaluate(ResNetBackbone backbone, LabelledImages train, LabelledImages test)
     {
         var reference = PooledStages(backbone, train.Images);
         var queries = PooledStages(backbone, test.Images);
@@ -86,7 +86,7 @@ public class PretrainedFeaturesTests(PretrainedResNetFixture fixture)
             using var noGrad = torch.no_grad();
             var gray = images[TensorIndex.Slice(start, start + 100)].unsqueeze(1).to_type(ScalarType.Float32) / 255f;
             var resized = nn.functional.interpolate(gray, [Side, Side], mode: InterpolationMode.Bilinear, align_corners: false).clamp(0, 1);
-            var maps = backbone.ForwardStages(fixture.Preprocess.Apply(resized));
+            var maps = backbone.FeatureMaps(fixture.Preprocess.Apply(resized));
             foreach (var (stage, list) in parts)
                 list.Add(nn.functional.normalize(ResNetBackbone.Pool(maps[stage]), dim: 1).MoveToOuterDisposeScope());
         }

@@ -36,7 +36,7 @@ public class PyTorchInteropTests
         var input = Get(io, "input");
         using var noGrad = torch.no_grad();
         var output = model.forward(input);
-        var layer2 = model.ForwardUntil(input, "layer2");
+        var layer2 = model.FeatureMapAt(input, "layer2");
 
         float outputDifference = (output - Get(io, "output")).abs().max().item<float>();
         float layer2Difference = (layer2 - Get(io, "layer2")).abs().max().item<float>();

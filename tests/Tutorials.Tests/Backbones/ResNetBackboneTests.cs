@@ -47,7 +47,7 @@ public class ResNetBackboneTests
         using var model = new ResNetBackbone();
         model.eval();
         using var noGrad = torch.no_grad();
-        var maps = model.ForwardStages(torch.randn(2, 3, side, side));
+        var maps = model.FeatureMaps(torch.randn(2, 3, side, side));
 
         Assert.Equal(ResNetBackbone.StageNames, maps.Keys);
         Assert.Equal(new long[] { 2, 64, s1, s1 }, maps["stem"].shape);
@@ -63,7 +63,7 @@ public class ResNetBackboneTests
     [InlineData("layer2")]
     [InlineData("layer3")]
     [InlineData("layer4")]
-    public void ForwardUntilThenForwardFromEqualsForward(string stage)
+    public void FeatureMapAtThenPooledFeaturesFromEqualsForward(string stage)
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(0);
@@ -73,7 +73,7 @@ public class ResNetBackboneTests
         var x = torch.randn(2, 3, 64, 64);
 
         var whole = model.forward(x);
-        var split = model.ForwardFrom(stage, model.ForwardUntil(x, stage));
+        var split = model.PooledFeaturesFrom(stage, model.FeatureMapAt(x, stage));
 
         Assert.Equal(0.0, (whole - split).abs().max().item<float>(), 6);   // the same operations: identical up to 1e-6
     }
@@ -95,7 +95,7 @@ public class ResNetBackboneTests
     {
         using var scope = torch.NewDisposeScope();
         using var model = new ResNetBackbone(baseWidth: 8);
-        var stage = Assert.Throws<ArgumentException>(() => model.ForwardUntil(torch.zeros(1, 3, 32, 32), "layer5"));
+        var stage = Assert.Throws<ArgumentException>(() => model.FeatureMapAt(torch.zeros(1, 3, 32, 32), "layer5"));
         Assert.Contains("Unknown stage 'layer5'", stage.Message);
         Assert.Contains("stem, layer1, layer2, layer3, layer4", stage.Message);
 
@@ -103,7 +103,7 @@ public class ResNetBackboneTests
         Assert.Contains("(N, 3, H, W), got (1, 1, 32, 32)", channels.Message);
         Assert.Contains("ResNetPreprocess", channels.Message);
 
-        var from = Assert.Throws<ArgumentException>(() => model.ForwardFrom("layer2", torch.zeros(1, 8, 4, 4)));
+        var from = Assert.Throws<ArgumentException>(() => model.PooledFeaturesFrom("layer2", torch.zeros(1, 8, 4, 4)));
         Assert.Contains("(N, 16, H, W), got (1, 8, 4, 4)", from.Message);
 
         Assert.Throws<ArgumentException>(() => new ResNetBackbone(blocksPerStage: [2, 2, 2]));

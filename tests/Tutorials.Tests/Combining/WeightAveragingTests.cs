@@ -116,7 +116,7 @@ public class WeightAveragingTests
         var source = backbone.state_dict();
         foreach (var (name, value) in stage.state_dict().Where(kv => kv.Key.StartsWith("layer4.")))
             Assert.True(Tensors.Same(source[name], value), name);
-        var maps = backbone.ForwardUntil(torch.randn(2, 3, 64, 64), "layer3");
+        var maps = backbone.FeatureMapAt(torch.randn(2, 3, 64, 64), "layer3");
         Assert.Equal(new long[] { 2, 3 }, stage.call(maps).shape);
         var e = Assert.Throws<ArgumentException>(() => stage.call(torch.zeros(2, 5, 4, 4)));
         Assert.Contains("(N, 16, H, W)", e.Message);

@@ -28,7 +28,7 @@ public class TowerAndHeadTests
         torch.manual_seed(0);
         var backbone = new ResNetBackbone(baseWidth: 8, blocksPerStage: [1, 1, 1, 1]);
         var tower = new ImageTower(backbone, new LinearProjection(backbone.FeatureSize, 6));
-        var maps = backbone.ForwardUntil(torch.randn(3, 3, 64, 64), "layer3");
+        var maps = backbone.FeatureMapAt(torch.randn(3, 3, 64, 64), "layer3");
         var z = tower.call(maps);
         Assert.Equal(new long[] { 3, 6 }, z.shape);
         Assert.All(z.norm(1).data<float>().ToArray(), n => Assert.Equal(1f, n, 4));

@@ -20,7 +20,7 @@ public class ConcatFusionHeadTests
         Assert.False(Tensors.Same(logits, head.call(image + 1, audio)));
         Assert.False(Tensors.Same(logits, head.call(image, audio + 1)));
         // The first layer sees 6 + 4 inputs.
-        Assert.Equal(new long[] { 8, 10 }, head.named_parameters().First(p => p.name == "hidden.weight").parameter.shape);
+        Assert.Equal(new long[] { 8, 10 }, head.named_parameters().First(p => p.name == "head.hidden.weight").parameter.shape);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Tutorials.Backbones;
 using Tutorials.Fusion;
 using Tutorials.Tests.Training;
+using Tutorials.Segmentation;
 
 namespace Tutorials.Tests.Fusion;
 

@@ -3,6 +3,7 @@ using Tutorials.Backbones;
 using Tutorials.Fusion;
 using Tutorials.Tests.Training;
 using Tutorials.Training;
+using Tutorials.Segmentation;
 
 namespace Tutorials.Tests.Fusion;
 
@@ -62,11 +63,11 @@ public class PartialFreezingTests
             .ToDictionary(r => (string)table["part"][r], r => ((string)table["status"][r], (string)table["learning rate"][r]));
         Assert.Equal(("frozen", "—"), rows["backbone stem"]);
         Assert.Equal(("frozen", "—"), rows["backbone layer1"]);
-        Assert.Equal(("trains", "0.0001"), rows["backbone layer2"]);
-        Assert.Equal(("trains", "0.0001"), rows["backbone layer4"]);
-        Assert.Equal(("trains", "0.001"), rows["depth branch (new)"]);
-        Assert.Equal(("trains", "0.001"), rows["bridge at layer1 (new)"]);
-        Assert.Equal(("trains", "0.001"), rows["decoder (new)"]);
+        Assert.Equal(("trainable", "0.0001"), rows["backbone layer2"]);
+        Assert.Equal(("trainable", "0.0001"), rows["backbone layer4"]);
+        Assert.Equal(("trainable", "0.001"), rows["depth branch (new)"]);
+        Assert.Equal(("trainable", "0.001"), rows["bridge at layer1 (new)"]);
+        Assert.Equal(("trainable", "0.001"), rows["decoder (new)"]);
     }
 
     [Fact]

@@ -47,8 +47,11 @@ public static partial class Freezing
         return new DataFrame(blockColumn, trainableColumn, frozenColumn, totalColumn, statusColumn);
     }
 
-    /// <summary>"trainable" when nothing is frozen, "frozen" when nothing trains, else "partly frozen".</summary>
-    static string Status(long trainable, long frozen) =>
+    /// <summary>
+    /// "trainable" when nothing is frozen, "frozen" when nothing trains, else "partly frozen": the status words of
+    /// every parameter table in the kit (this one and <c>FusionTraining.Summary</c>).
+    /// </summary>
+    public static string Status(long trainable, long frozen) =>
         frozen == 0 ? "trainable" : trainable == 0 ? "frozen" : "partly frozen";
 
     /// <summary>

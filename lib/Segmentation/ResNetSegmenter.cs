@@ -3,16 +3,16 @@ using TorchSharp.Modules;
 using Tutorials.Backbones;
 using static TorchSharp.torch;
 
-namespace Tutorials.Fusion;
+namespace Tutorials.Segmentation;
 
 /// <summary>
 /// Model A: semantic segmentation on a (pretrained) <see cref="ResNetBackbone"/>: images (N, 3, H, W), already
 /// preprocessed, → class scores per pixel (N, classes, H, W). H and W must be multiples of 32.
 /// <para>
 /// Its pipeline is split at the stages so a second branch can be fused in the middle:
-/// <see cref="ForwardUntil"/> runs the stem and the stages up to the fusion stage and returns every map so far;
-/// you may replace the last one (the bridge does); <see cref="ForwardFrom"/> runs the remaining stages and the
-/// decoder. <c>forward(x)</c> is simply <c>ForwardFrom("layer4", ForwardUntil(x, "layer4"))</c>.
+/// <see cref="FeatureMapsUpTo"/> runs the stem and the stages up to the fusion stage and returns every map so far;
+/// you may replace the last one (the bridge does); <see cref="ClassScoresFrom"/> runs the remaining stages and the
+/// decoder. <c>forward(x)</c> is simply <c>ClassScoresFrom("layer4", FeatureMapsUpTo(x, "layer4"))</c>.
 /// </para>
 /// </summary>
 public sealed class ResNetSegmenter : nn.Module<Tensor, Tensor>
@@ -35,10 +35,10 @@ public sealed class ResNetSegmenter : nn.Module<Tensor, Tensor>
 
     public int NumClasses => decoder.NumClasses;
 
-    public override Tensor forward(Tensor images) => ForwardFrom("layer4", ForwardUntil(images, "layer4"));
+    public override Tensor forward(Tensor images) => ClassScoresFrom("layer4", FeatureMapsUpTo(images, "layer4"));
 
     /// <summary>Feature maps of the stem and every stage up to and including <paramref name="stage"/>, by name.</summary>
-    public Dictionary<string, Tensor> ForwardUntil(Tensor images, string stage)
+    public Dictionary<string, Tensor> FeatureMapsUpTo(Tensor images, string stage)
     {
         CheckSize(images);
         int last = IndexOf(stage);
@@ -53,15 +53,15 @@ public sealed class ResNetSegmenter : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Continues from <paramref name="maps"/> (as <see cref="ForwardUntil"/> returned them, the map of
+    /// Continues from <paramref name="maps"/> (as <see cref="FeatureMapsUpTo"/> returned them, the map of
     /// <paramref name="stage"/> possibly replaced by a fused one of the same shape): runs the later stages, then the
     /// decoder on layer1..layer4. Returns class scores at the input resolution.
     /// </summary>
-    public Tensor ForwardFrom(string stage, IReadOnlyDictionary<string, Tensor> maps)
+    public Tensor ClassScoresFrom(string stage, IReadOnlyDictionary<string, Tensor> maps)
     {
         int from = IndexOf(stage);
         if (!maps.TryGetValue(stage, out var x))
-            throw new ArgumentException($"ForwardFrom(\"{stage}\", maps) needs the map of {stage}; got maps of: {string.Join(", ", maps.Keys)}. Pass what ForwardUntil(images, \"{stage}\") returned.");
+            throw new ArgumentException($"ClassScoresFrom(\"{stage}\", maps) needs the map of {stage}; got maps of: {string.Join(", ", maps.Keys)}. Pass what FeatureMapsUpTo(images, \"{stage}\") returned.");
         int channels = backbone.ChannelsOf(stage);
         if (x.dim() != 4 || x.shape[1] != channels)
             throw new ArgumentException($"The map of {stage} must have shape (N, {channels}, h, w), got ({string.Join(", ", x.shape)}). A bridge must return A's shape.");

@@ -3,7 +3,7 @@ using TorchSharp;
 using Tutorials.Training;
 using static TorchSharp.torch;
 
-namespace Tutorials.Fusion;
+namespace Tutorials.Segmentation;
 
 /// <summary>
 /// Segmentation metrics from a confusion matrix accumulated over a whole data set (not averaged per batch: IoU is

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Tutorials.Fusion;
+namespace Tutorials.Segmentation;
 
 /// <summary>
 /// A light decoder from ResNet stage features to per-pixel class scores (a small feature pyramid, FPN-style):
