@@ -14,7 +14,7 @@ public class Layer4FineTunePairsTests
         var backbone = new ResNetBackbone(baseWidth: 4, blocksPerStage: [1, 1, 1, 2]);
         backbone.eval();
         using var noGrad = torch.no_grad();
-        var maps = backbone.ForwardUntil(torch.randn(20, 3, 32, 32), "layer3");
+        var maps = backbone.FeatureMapAt(torch.randn(20, 3, 32, 32), "layer3");
         var labels = torch.arange(20, dtype: ScalarType.Int64) % 10;
         return (backbone, maps, labels, new TensorBatches(10, maps));
     }
