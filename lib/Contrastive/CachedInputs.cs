@@ -1,5 +1,6 @@
 using Tutorials.Backbones;
 using Tutorials.Data;
+using Tutorials.Training;
 using static TorchSharp.torch;
 
 namespace Tutorials.Contrastive;
@@ -104,8 +105,10 @@ public sealed class CachedInputs : IDisposable
         int layers = minilm.Encoder.Config.NumLayers;
         var tunedCache = new CaptionCache(minilm, firstTrainableLayer: layers - 1, allTexts);
         var lockedCache = new CaptionCache(minilm, firstTrainableLayer: layers, allTexts);
-        return new CachedInputs(train, validation, test, zeroShot, data, heldOut, tunedCache,
+        var inputs = new CachedInputs(train, validation, test, zeroShot, data, heldOut, tunedCache,
             CachedTexts.Of(tunedCache, data, namePrompts, describedPrompts), CachedTexts.Of(lockedCache, data, namePrompts, describedPrompts));
+        FreedMemory.ReturnToSystem();   // the frozen passes' activations are freed; give their pages back too
+        return inputs;
     }
 
     public void Dispose()

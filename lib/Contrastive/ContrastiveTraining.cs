@@ -45,6 +45,7 @@ public static class ContrastiveTraining
         finally
         {
             (optimizer as IDisposable)?.Dispose();
+            FreedMemory.ReturnToSystem();   // Adam's state and the last validation's temporaries: freed, now returned
         }
     }
 }

@@ -34,6 +34,7 @@ public sealed record UnfreezingCost(int Batch, double TopLayersStepSeconds, doub
         model.eval();
         model.zero_grad();
         double full = FullFineTuneStep.Seconds(grayImages, captions, device, batch, repeats);
+        FreedMemory.ReturnToSystem();   // the full step's two encoders and activations are freed; give their pages back
         long all = Count(model.Image.Backbone.parameters()) + Count(model.Text.Bert.parameters()), heads = Count(model.HeadParameters());
         return new UnfreezingCost(batch, top, full, [heads, Count(model.EncoderParameters()) + heads, all + heads]);
     }
