@@ -41,14 +41,14 @@ public sealed record CachedTexts(CachedText Train, CachedText Validation, Cached
 public sealed class CachedInputs : IDisposable
 {
     CachedInputs(Tensor train, Tensor validation, Tensor test, Tensor zeroShot, FashionCaptionSet data,
-        IReadOnlyList<int> heldOut, CaptionCache tunedCache, CachedTexts tuned, CachedTexts locked)
+        IReadOnlyList<int> heldOut, CachedTexts tuned, CachedTexts locked)
     {
         (TrainImages, ValidationImages, TestImages, ZeroShotImages) = (train, validation, test, zeroShot);
         TrainKeys = FashionCaptionSet.ContentKeys(data.Train);
         ValidationKeys = FashionCaptionSet.ContentKeys(data.Validation);
         TestKeys = FashionCaptionSet.ContentKeys(data.Test);
         ZeroShotTruth = data.ZeroShot.Select(p => (long)heldOut.ToList().IndexOf(p.Label)).ToList();
-        (TunedCache, Tuned, Locked) = (tunedCache, tuned, locked);
+        (Tuned, Locked) = (tuned, locked);
     }
 
     /// <summary>layer3 maps (N, 256, 4, 4) of the training, validation, test and zero-shot pairs' images, row i = pair i.</summary>
@@ -67,9 +67,6 @@ public sealed class CachedInputs : IDisposable
 
     /// <summary>Index of each zero-shot image's class among the held-out classes.</summary>
     public IReadOnlyList<long> ZeroShotTruth { get; }
-
-    /// <summary>The cache of the fine-tuned text tower, for texts written later (queries).</summary>
-    public CaptionCache TunedCache { get; }
 
     /// <summary>Captions for the fine-tuned text tower (states below MiniLM's last layer).</summary>
     public CachedTexts Tuned { get; }
@@ -105,7 +102,7 @@ public sealed class CachedInputs : IDisposable
         int layers = minilm.Encoder.Config.NumLayers;
         var tunedCache = new CaptionCache(minilm, firstTrainableLayer: layers - 1, allTexts);
         var lockedCache = new CaptionCache(minilm, firstTrainableLayer: layers, allTexts);
-        var inputs = new CachedInputs(train, validation, test, zeroShot, data, heldOut, tunedCache,
+        var inputs = new CachedInputs(train, validation, test, zeroShot, data, heldOut,
             CachedTexts.Of(tunedCache, data, namePrompts, describedPrompts), CachedTexts.Of(lockedCache, data, namePrompts, describedPrompts));
         FreedMemory.ReturnToSystem();   // the frozen passes' activations are freed; give their pages back too
         return inputs;

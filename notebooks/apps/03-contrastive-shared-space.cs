@@ -85,11 +85,11 @@ Tutorials.AppDisplay.Show(() => data.Preview(names), cell: 5);
 // ── cell 7 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
 var clock = System.Diagnostics.Stopwatch.StartNew();
-var minilm = MiniLm.Load(device);
 var namePrompts = ZeroShot.Prompts(heldOut.Select(c => names[c]));                     // "a photo of a sandal", …
 var describedPrompts = heldOut.SelectMany(c => FashionCaptions.Descriptions[c]).ToList(); // two per class, averaged
 CachedInputs inputs;
-using (var resnet = ImageNetResNet.Load(device))                                        // only its layer3 maps are kept
+using (var resnet = ImageNetResNet.Load(device))                                        // only what their frozen parts compute is kept
+using (var minilm = MiniLm.Load(device))
     inputs = CachedInputs.Build(data, trainSplit.Images, testSplit.Images, resnet, ImageNetResNet.LoadPreprocess(), minilm, namePrompts, describedPrompts, heldOut);
 Console.WriteLine($"loaded and cached in {clock.Elapsed.TotalSeconds:F1} s on {device}: image maps {string.Join("×", inputs.TrainImages.shape)}, " +
                   $"caption states {string.Join("×", inputs.Tuned.Train.Hidden.shape)}");
@@ -239,7 +239,8 @@ Func<Tensor, Tensor, Tensor, Tensor> LossOf(string loss, ContrastiveModel m) => 
 var (marginModel, marginHistory) = Train("article margin");
 var runs = new Dictionary<string, SeedRuns> { ["article margin"] = new("article margin"), ["Hadsell margin"] = new("Hadsell margin"), ["InfoNCE"] = new("fine-tuned text (InfoNCE)") };
 Evaluate(marginModel, runs["article margin"]);
-var afterSpace = marginModel.EmbedAll(plotImages, inputs.Tuned.Plot);    // kept for the plots; the model stays for the search below
+var afterSpace = marginModel.EmbedAll(plotImages, inputs.Tuned.Plot);    // kept for the plots and the search below; the model is not
+marginModel.Dispose();
 Tutorials.AppDisplay.Show(() => marginHistory.Plot("Article's margin loss: training loss and validation recall@1"), cell: 19);
 
 // ## Three losses, same budget
@@ -336,10 +337,10 @@ Tutorials.AppDisplay.Show(() => EmbeddingPlots.Heatmap(Retrieval.Similarity(afte
 // Captions written for the test — and one for a held-out class — search the 400 test images; the five most similar are shown. ✓ marks an image whose own caption says the same thing (class and attributes); for the held-out class, one of its images.
 //
 // ── cell 36 ────────────────────────────────────────────────────────────
-var queries = new List<CaptionedImage> { data.Test[0], data.Test.First(p => p.Label == 7), data.Test.First(p => p.Label == 3 && p.Dark), data.ZeroShot.First(p => p.Label == 8) };
-var queryEmbeddings = marginModel.EmbedTexts(inputs.TunedCache.Of(queries.Select(q => q.Caption)));
-marginModel.Dispose();
-Tutorials.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(queryEmbeddings, queries, afterSpace.Images, data.Test.Concat(data.ZeroShot).ToList(), testSplit.Images, heldOut),
+var plotPairs = data.Test.Concat(data.ZeroShot).ToList();                   // the rows of afterSpace
+var queries = new[] { plotPairs[0], plotPairs.First(p => p.Label == 7), plotPairs.First(p => p.Label == 3 && p.Dark), plotPairs.First(p => p.Label == 8) }.ToList();
+var queryEmbeddings = afterSpace.Texts.index_select(0, torch.tensor(queries.Select(q => (long)plotPairs.IndexOf(q)).ToArray()));   // their captions, embedded above
+Tutorials.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(queryEmbeddings, queries, afterSpace.Images, plotPairs, testSplit.Images, heldOut),
     "Top 5 test images per caption (after training with the article's loss)"), cell: 36);
 
 // ## Key results
