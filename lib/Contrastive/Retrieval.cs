@@ -19,7 +19,14 @@ public sealed record RetrievalScores(double R1, double R5, double R10, double Me
 }
 
 /// <summary>Both retrieval directions of a set of image–text pairs.</summary>
-public sealed record CrossModalScores(RetrievalScores ImageToText, RetrievalScores TextToImage);
+public sealed record CrossModalScores(RetrievalScores ImageToText, RetrievalScores TextToImage)
+{
+    /// <summary>Recall@1 and @5 of both directions by name: i2t_r1, i2t_r5, t2i_r1, t2i_r5.</summary>
+    public Dictionary<string, double> ToMetrics() => new()
+    {
+        ["i2t_r1"] = ImageToText.R1, ["i2t_r5"] = ImageToText.R5, ["t2i_r1"] = TextToImage.R1, ["t2i_r5"] = TextToImage.R5,
+    };
+}
 
 /// <summary>
 /// Retrieval metrics over a whole evaluation set, computed in chunks of queries so that the full N×N similarity
@@ -102,51 +109,5 @@ public static class Retrieval
         using var scope = torch.NewDisposeScope();
         var relevant = queryIds.reshape(-1, 1).eq(keyIds.reshape(1, -1)).to_type(ScalarType.Float64);
         return relevant.mean(new long[] { 1 }).mean().item<double>();
-    }
-}
-
-/// <summary>
-/// Zero-shot classification through the shared space: embed one text prompt per class ("a photo of a sandal"),
-/// then give each image the class whose prompt is most similar. No classifier is trained; classes the model
-/// never saw in training can be named.
-/// </summary>
-public static class ZeroShot
-{
-    /// <summary>The prompt template CLIP made popular.</summary>
-    public const string DefaultTemplate = "a photo of a {0}";
-
-    /// <summary>One prompt per class name.</summary>
-    public static List<string> Prompts(IEnumerable<string> classNames, string template = DefaultTemplate) =>
-        classNames.Select(c => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, c)).ToList();
-
-    /// <summary>
-    /// A prompt ensemble: <paramref name="promptEmbeddings"/> holds <paramref name="promptsPerClass"/> consecutive
-    /// rows per class (class 0's prompts, then class 1's, …); each class gets the normalised mean of its rows.
-    /// Why: one phrasing carries its own quirks; the mean keeps what the phrasings agree on (CLIP used 80).
-    /// </summary>
-    public static Tensor ClassEmbeddings(Tensor promptEmbeddings, int promptsPerClass)
-    {
-        if (promptEmbeddings.dim() != 2 || promptsPerClass < 1 || promptEmbeddings.shape[0] % promptsPerClass != 0)
-            throw new ArgumentException($"Expected (classes × {promptsPerClass}, D) prompt embeddings, got ({string.Join(", ", promptEmbeddings.shape)}).");
-        using var scope = torch.NewDisposeScope();
-        var mean = nn.functional.normalize(promptEmbeddings, p: 2, dim: 1).reshape(-1, promptsPerClass, promptEmbeddings.shape[1]).mean(new long[] { 1 });
-        return nn.functional.normalize(mean, p: 2, dim: 1).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Index of the most similar prompt for each image (ties: the lowest index).</summary>
-    public static long[] Predict(Tensor imageEmbeddings, Tensor promptEmbeddings)
-    {
-        using var _ = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        return Retrieval.Similarity(imageEmbeddings, promptEmbeddings).argmax(1).cpu().data<long>().ToArray();
-    }
-
-    /// <summary>Fraction of images whose predicted prompt index equals <paramref name="targets"/> (indices into the prompts).</summary>
-    public static double Accuracy(Tensor imageEmbeddings, Tensor promptEmbeddings, IReadOnlyList<long> targets)
-    {
-        var predicted = Predict(imageEmbeddings, promptEmbeddings);
-        if (predicted.Length != targets.Count)
-            throw new ArgumentException($"Expected one target per image ({predicted.Length}), got {targets.Count}.");
-        return predicted.Zip(targets).Count(p => p.First == p.Second) / (double)predicted.Length;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Analysis;
 using static TorchSharp.torch;
 
 namespace Tutorials.Data;
@@ -31,6 +32,22 @@ public sealed record FashionCaptionSet(
 
     /// <summary>The content keys of <paramref name="pairs"/> as an int64 tensor (what retrieval counts as correct).</summary>
     public static Tensor ContentKeys(IEnumerable<CaptionedImage> pairs) => tensor(pairs.Select(p => p.ContentKey).ToArray());
+
+    /// <summary>One line: pairs (and distinct images) per split, and the zero-shot classes by name.</summary>
+    public string Summary(IReadOnlyList<string> classNames) =>
+        $"train {Train.Count} pairs ({Train.Select(p => p.ImageIndex).Distinct().Count()} images), validation {Validation.Count}, " +
+        $"test {Test.Count} (held-out phrasings), zero-shot {ZeroShot.Count} images of {string.Join(", ", ZeroShot.Select(p => p.Label).Distinct().Order().Select(c => classNames[c]))}";
+
+    /// <summary>The first few pairs of the training, test and zero-shot splits as a table: split, class, caption.</summary>
+    public DataFrame Preview(IReadOnlyList<string> classNames, int train = 4, int test = 3, int zeroShot = 2)
+    {
+        var rows = Train.Take(train).Select(p => ("train", p)).Concat(Test.Take(test).Select(p => ("test", p)))
+            .Concat(ZeroShot.Take(zeroShot).Select(p => ("zero-shot", p))).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("split", rows.Select(r => r.Item1)),
+            new StringDataFrameColumn("class", rows.Select(r => classNames[r.p.Label])),
+            new StringDataFrameColumn("caption", rows.Select(r => r.p.Caption)));
+    }
 }
 
 /// <summary>

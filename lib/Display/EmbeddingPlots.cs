@@ -51,6 +51,24 @@ public static class EmbeddingPlots
             .WithTitle(title);
     }
 
+    /// <summary>
+    /// One view of a shared space: <paramref name="images"/> (N, D) and <paramref name="texts"/> (N, D) embeddings,
+    /// row i of both of class <paramref name="classes"/>[i], projected <b>together</b> to 2-D by
+    /// <paramref name="project"/> (PCA, t-SNE: (2N, D) → (2N, 2)), then scattered with images as filled circles and
+    /// captions as open diamonds (see <see cref="Scatter"/>).
+    /// </summary>
+    public static GenericChart Space(Tensor images, Tensor texts, IReadOnlyList<int> classes, IReadOnlyList<string> classNames,
+        Func<Tensor, Tensor> project, string axis, IReadOnlyCollection<int>? markedClasses = null)
+    {
+        if (images.shape[0] != classes.Count || texts.shape[0] != classes.Count)
+            throw new ArgumentException($"Expected {classes.Count} image and caption embeddings (one class each), got {images.shape[0]} and {texts.shape[0]}.");
+        using var both = cat([images, texts], 0);
+        using var xy = project(both);
+        long n = images.shape[0];
+        return Scatter([new Group(xy.narrow(0, 0, n), classes, "image", Filled: true), new Group(xy.narrow(0, n, n), classes, "caption", Filled: false)],
+            classNames, "", markedClasses, axis);
+    }
+
     /// <summary>Charts next to each other in one row (e.g. before | after), each with its own subplot title.</summary>
     public static GenericChart SideBySide(IReadOnlyList<GenericChart> charts, IReadOnlyList<string> titles, string title, int height = 520)
     {

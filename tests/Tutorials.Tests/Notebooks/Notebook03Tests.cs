@@ -4,7 +4,8 @@ namespace Tutorials.Tests.Notebooks;
 /// What notebook 03 teaches, checked on its smoke run (one seed; figures of the measured smoke run in each test):
 /// contrastive fine-tuning with the article's margin loss aligns the two modalities (recall@1 well above the
 /// untrained heads and chance, both directions); Hadsell's loss and InfoNCE learn on the same budget; and zero-shot
-/// classification of classes no caption named works once the classes are described rather than only named.
+/// classification of classes no caption named works once the classes are described rather than only named
+/// (with the locked text tower, the notebook's zero-shot result, and with the fine-tuned one).
 /// </summary>
 [Collection("smoke run")]
 [Trait("Category", "Notebook")]
@@ -37,16 +38,21 @@ public class Notebook03Tests(SmokeRun run)
                 Assert.True(r[$"{loss}_{dir}_r1"] > 2 * r["chance_r1"], $"{loss} {dir} R@1 {r[$"{loss}_{dir}_r1"]:F3} vs chance {r["chance_r1"]:F3}");
     }
 
-    /// <summary>Smoke run measured: fine-tuned text 0.317 (names) → 0.650 (descriptions); locked text 0.233 → 0.608; chance 0.333.</summary>
+    /// <summary>
+    /// The zero-shot claim: describing the held-out classes makes zero-shot work, with either text tower; the
+    /// notebook's zero-shot result (<c>zero_shot_acc</c>) is the locked text tower with descriptions. No order between
+    /// the locked and the fine-tuned tower is asserted: it did not hold in every seed (smoke seed 0 measured before
+    /// this change: fine-tuned 0.317 (names) → 0.650 (descriptions); locked 0.233 → 0.608; chance 0.333).
+    /// </summary>
     [Fact]
     public void DescribingTheHeldOutClassesMakesZeroShotWork()
     {
         var r = run.ResultsOf(Notebook);
-        Assert.True(r["zero_shot_acc"] >= 0.45, $"zero-shot with descriptions {r["zero_shot_acc"]:F3}, expected ≥ 0.45 (chance 0.333)");
+        Assert.True(r["zero_shot_acc"] >= 0.45, $"zero-shot, locked text with descriptions {r["zero_shot_acc"]:F3}, expected ≥ 0.45 (chance 0.333)");
         Assert.True(r["zero_shot_acc"] > r["zero_shot_acc_names"] + 0.15,
-            $"fine-tuned text: descriptions {r["zero_shot_acc"]:F3} should beat bare names {r["zero_shot_acc_names"]:F3} by > 0.15");
-        Assert.True(r["zero_shot_acc_locked"] > r["zero_shot_acc_locked_names"] + 0.15,
-            $"locked text: descriptions {r["zero_shot_acc_locked"]:F3} should beat bare names {r["zero_shot_acc_locked_names"]:F3} by > 0.15");
+            $"locked text: descriptions {r["zero_shot_acc"]:F3} should beat bare names {r["zero_shot_acc_names"]:F3} by > 0.15");
+        Assert.True(r["zero_shot_acc_finetuned"] > r["zero_shot_acc_finetuned_names"] + 0.15,
+            $"fine-tuned text: descriptions {r["zero_shot_acc_finetuned"]:F3} should beat bare names {r["zero_shot_acc_finetuned_names"]:F3} by > 0.15");
         // The locked variant still aligns the seen classes.
         Assert.True(r["locked_t2i_r1"] > 3 * r["chance_r1"], $"locked text, text→image R@1 {r["locked_t2i_r1"]:F3} vs chance {r["chance_r1"]:F3}");
     }

@@ -1,0 +1,37 @@
+using Tutorials.Data;
+using static TorchSharp.torch;
+
+namespace Tutorials.Contrastive;
+
+/// <summary>
+/// Text → image search for display: the <c>k</c> images most similar to each query caption, with a mark per image
+/// saying whether it is a right answer — its own caption says the same thing (class and attributes), or, for a
+/// query about a class no caption was trained on, it is an image of that class.
+/// </summary>
+public static class CaptionSearch
+{
+    /// <param name="queryEmbeddings">(Q, D), row q from <paramref name="queries"/>[q].</param>
+    /// <param name="queries">The query pairs (their captions were embedded).</param>
+    /// <param name="imageEmbeddings">(N, D), row i from <paramref name="searched"/>[i].</param>
+    /// <param name="searched">The pairs whose images are searched.</param>
+    /// <param name="grayImages">The gray images (M, H, W) that <see cref="CaptionedImage.ImageIndex"/> points into.</param>
+    /// <param name="classOnly">Classes for which any image of the class counts as right (the zero-shot classes).</param>
+    /// <param name="k">Images shown per query.</param>
+    public static List<(string Query, Tensor Images, IReadOnlyList<bool> Correct)> TopImages(Tensor queryEmbeddings, IReadOnlyList<CaptionedImage> queries,
+        Tensor imageEmbeddings, IReadOnlyList<CaptionedImage> searched, Tensor grayImages, IReadOnlyCollection<int> classOnly, int k = 5)
+    {
+        if (queryEmbeddings.shape[0] != queries.Count || imageEmbeddings.shape[0] != searched.Count)
+            throw new ArgumentException($"Expected one embedding per query ({queries.Count}) and per searched image ({searched.Count}), got {queryEmbeddings.shape[0]} and {imageEmbeddings.shape[0]}.");
+        using var scope = NewDisposeScope();
+        var top = Retrieval.Similarity(queryEmbeddings, imageEmbeddings).topk(k, dim: 1).indexes.cpu();
+        var result = new List<(string, Tensor, IReadOnlyList<bool>)>();
+        for (int q = 0; q < queries.Count; q++)
+        {
+            var hits = top[q].data<long>().Select(h => searched[(int)h]).ToList();
+            var correct = hits.Select(h => classOnly.Contains(queries[q].Label) ? h.Label == queries[q].Label : h.ContentKey == queries[q].ContentKey).ToList();
+            var images = grayImages.index_select(0, tensor(hits.Select(h => (long)h.ImageIndex).ToArray())).MoveToOuterDisposeScope();
+            result.Add((queries[q].Caption, images, correct));
+        }
+        return result;
+    }
+}
