@@ -38,6 +38,11 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
         y = bn2.forward(conv2.forward(y));
         var shortcut = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y + shortcut);
+        return nn.functional.relu(y.add(shortcut, One));
     }
+
+    // `y + shortcut` makes a temporary Scalar alpha = 1 that nothing references during the native call, so the GC may
+    // finalize (free) it mid-call; once in a unit-test run libtorch then read a freed Scalar ("toFloat: Expected false
+    // to be true"). A Scalar held by a static field lives for the whole process.
+    static readonly Scalar One = 1;
 }

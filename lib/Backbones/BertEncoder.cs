@@ -58,10 +58,14 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
                                         "has embeddings for; truncate when tokenizing (max length).");
         using var scope = torch.NewDisposeScope();
         var hidden = embeddings.call(inputIds, tokenTypeIds);
-        // [batch, seq] → [batch, 1, 1, seq]: 0 where a token may be attended to, a very negative number for
-        // padding, so that after softmax padding gets (numerically) zero weight from every query and head.
-        var additive = (1 - attentionMask.to(hidden.dtype)).view(inputIds.shape[0], 1, 1, inputIds.shape[1])
-                       * torch.finfo(hidden.dtype).min;
-        return encoder.call(hidden, additive).MoveToOuterDisposeScope();
+        return encoder.call(hidden, AdditiveMask(attentionMask, hidden.dtype)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// [batch, seq] 1/0 mask → [batch, 1, 1, seq] additive mask: 0 where a token may be attended to, a very negative
+    /// number for padding, so that after softmax padding gets (numerically) zero weight from every query and head.
+    /// Also used by code that runs the layers one by one (the contrastive text tower).
+    /// </summary>
+    public static Tensor AdditiveMask(Tensor attentionMask, ScalarType dtype) =>
+        (1 - attentionMask.to(dtype)).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]) * torch.finfo(dtype).min;
 }

@@ -66,7 +66,7 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var x = hiddenBelow;
-        var additive = AdditiveMask(mask, x.dtype);
+        var additive = BertEncoder.AdditiveMask(mask, x.dtype);
         foreach (var layer in topLayers) x = layer.call(x, additive);
         var sentence = nn.functional.normalize(SentenceEmbedder.MeanPool(x, mask), p: 2, dim: 1);
         return nn.functional.normalize(head.call(sentence), p: 2, dim: 1).MoveToOuterDisposeScope();
@@ -92,7 +92,7 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
             var ids = all.InputIds.narrow(0, start, count);
             var mask = all.AttentionMask.narrow(0, start, count);
             var x = embeddings.call(ids, all.TokenTypeIds.narrow(0, start, count));
-            var additive = AdditiveMask(mask, x.dtype);
+            var additive = BertEncoder.AdditiveMask(mask, x.dtype);
             foreach (var layer in lower) x = layer.call(x, additive);
             return x;
         }, [bert], resultDevice: device ?? on);
@@ -100,10 +100,6 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
         all.Dispose();
         return new CachedText(hidden, masks);
     }
-
-    /// <summary>[batch, seq] 1/0 mask → [batch, 1, 1, seq] additive mask, as <see cref="BertEncoder"/> builds it.</summary>
-    static Tensor AdditiveMask(Tensor mask, ScalarType dtype) =>
-        (1 - mask.to(dtype)).view(mask.shape[0], 1, 1, mask.shape[1]) * torch.finfo(dtype).min;
 
     static nn.Module<Tensor, Tensor, Tensor> Layer(BertEncoder bert, int index) =>
         (nn.Module<Tensor, Tensor, Tensor>)bert.named_modules().First(m => m.name == $"encoder.layer.{index}").module;
