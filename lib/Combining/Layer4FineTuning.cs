@@ -33,7 +33,7 @@ public static class Layer4FineTuning
             Trainer.Fit(model, optimizer, new TensorBatches([maps, labels], BatchSize, shuffle: true, seed: dataOrderSeed),
                 loss: b =>
                 {
-                    FreedMemory.ReturnToSystem();   // the previous step's Adam temporaries: disposed, but still held by the C heap
+                    FreedMemory.ReturnToSystemIfGrown();   // the previous step's Adam temporaries: disposed, but still held by the C heap
                     return nn.functional.cross_entropy(model.call(b[0]), b[1]);
                 },
                 options: new TrainerOptions { Epochs = epochs, Seed = dataOrderSeed, Device = device, Progress = progress ?? TrainingProgress.Auto() });

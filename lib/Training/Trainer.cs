@@ -61,7 +61,7 @@ public static class Trainer
                 double value = TrainingStep.Run(model, optimizer, train, order, step, epoch, loss, trainable, device, options.MaxGradNorm, lastFiniteLoss);
                 lastFiniteLoss = value;
                 sum += value;
-                FreedMemory.ReturnToSystem(); // the step's tensors are freed; give their memory back (see FreedMemory)
+                FreedMemory.ReturnToSystemIfGrown(); // the step's tensors are freed; give their memory back when it adds up (see FreedMemory)
             }
 
             var metrics = new Dictionary<string, double>();
