@@ -52,6 +52,7 @@ public static class Kit
             ("device used", Devices.Default.type.ToString()),
             ("run mode", Mode.Current.ToString()),
             ("TorchSharp native fix", EnsureNativeFix().Message),
+            ("oneDNN instruction set", OneDnnIsaCap.Message),
             ("channels-last convolution", ChannelsLastConvCheck.Run().Message),
         };
         return new DataFrame(

@@ -23,6 +23,7 @@ public static class TorchSharpNativeFix
     public static Outcome Apply()
     {
         if (_done is not null) return _done;
+        OneDnnIsaCap.Apply();   // before libtorch's first convolution (see OneDnnIsaCap)
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return _done = new(false, [], [], "Not a Linux x64 host: TorchSharp's native library loads as shipped.");
         var libstdcxx = FindHostLibStdCxx();
