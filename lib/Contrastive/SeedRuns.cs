@@ -1,5 +1,5 @@
 using Microsoft.Data.Analysis;
-using Tutorials.Measure;
+using Tutorials.Statistics;
 
 namespace Tutorials.Contrastive;
 
@@ -42,7 +42,7 @@ public sealed class SeedRuns(string name)
         : throw new KeyNotFoundException($"Expected metric '{metric}' in run {seed} of '{Name}'; it has {string.Join(", ", runs[seed].Keys)}.");
 
     /// <summary>Mean, standard deviation and number of seeds of one metric.</summary>
-    public SeedStats Stats(string metric) => SeedStats.Of(Enumerable.Range(0, Count).Select(s => this[s, metric]));
+    public OverSeeds Stats(string metric) => OverSeeds.Of(Enumerable.Range(0, Count).Select(s => this[s, metric]));
 
     public double Mean(string metric) => Stats(metric).Mean;
 
@@ -55,7 +55,7 @@ public sealed class SeedRuns(string name)
             new StringDataFrameColumn("variant", v.Select(r => r.Name)),
             new Int32DataFrameColumn("seeds", v.Select(r => r.Count)),
         };
-        columns.AddRange(metrics.Select(k => new StringDataFrameColumn(k, v.Select(r => r.Stats(k).ToString()))));
+        columns.AddRange(metrics.Select(k => new StringDataFrameColumn(k, v.Select(r => r.Stats(k).MeanAndSd))));
         return new DataFrame(columns);
     }
 
@@ -74,7 +74,7 @@ public sealed class SeedRuns(string name)
         int n = Math.Min(a.Count, b.Count);
         if (n == 0) throw new ArgumentException($"Expected runs of both '{a.Name}' and '{b.Name}', got {a.Count} and {b.Count}.");
         var gaps = Enumerable.Range(0, n).Select(s => a[s, metricA] - b[s, metricB]).ToList();
-        var stats = SeedStats.Of(gaps);
+        var stats = OverSeeds.Of(gaps);
         string verdict = n == 1 ? "one seed: run full mode for the spread"
             : gaps.All(g => g > 0) ? $"{labelA} ahead in every seed"
             : gaps.All(g => g < 0) ? $"{labelB} ahead in every seed"

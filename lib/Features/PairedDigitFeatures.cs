@@ -1,10 +1,11 @@
 using TorchSharp;
 using Tutorials.Data;
+using Tutorials.Fusion;
 using static TorchSharp.torch;
 
 namespace Tutorials.Features;
 
-/// <summary>Which of the two feature vectors a head reads; the other one is passed with size 0.</summary>
+/// <summary>Which feature vectors a classifier reads: image only, audio only, or both concatenated.</summary>
 public enum HeadInputs { ImageOnly, AudioOnly, Both }
 
 /// <summary>
@@ -111,9 +112,21 @@ public sealed class PairedDigitFeatures : IDisposable
         return (Rows(fit), Rows(held.Order().ToArray()));
     }
 
-    /// <summary>The (image, audio) inputs a head with <paramref name="inputs"/> reads: the unused one has 0 columns.</summary>
-    public (Tensor Image, Tensor Audio) For(HeadInputs inputs) =>
-        (inputs == HeadInputs.AudioOnly ? Image.narrow(1, 0, 0) : Image, inputs == HeadInputs.ImageOnly ? Audio.narrow(1, 0, 0) : Audio);
+    /// <summary>The feature tensors a classifier with <paramref name="inputs"/> reads, in fusion order (image, then audio).</summary>
+    public Tensor[] For(HeadInputs inputs) => inputs switch
+    {
+        HeadInputs.ImageOnly => [Image],
+        HeadInputs.AudioOnly => [Audio],
+        _ => [Image, Audio],
+    };
+
+    /// <summary>The same inputs declared for a <see cref="FusionClassifier"/>: their names and feature sizes.</summary>
+    public FusionInput[] Declare(HeadInputs inputs) => inputs switch
+    {
+        HeadInputs.ImageOnly => [new("image", Image.shape[1])],
+        HeadInputs.AudioOnly => [new("audio", Audio.shape[1])],
+        _ => [new("image", Image.shape[1]), new("audio", Audio.shape[1])],
+    };
 
     public void Dispose()
     {

@@ -48,7 +48,12 @@ public sealed record OverSeeds(IReadOnlyList<double> Values)
         Results.Report($"{name}_seeds", Count);
     }
 
-    /// <summary>"+0.123 ± 0.010 (3 seeds)".</summary>
+    /// <summary>"0.593 ± 0.012" for a level such as an accuracy (no sign, no seed count: for table cells); the value alone for one seed.</summary>
+    public string MeanAndSd => Count > 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{Mean:F3} ± {Sd:F3}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Mean:F3}");
+
+    /// <summary>"+0.123 ± 0.010 (3 seeds)": a difference, signed.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Mean:+0.000;-0.000;0.000} ± {Sd:0.000} ({Count} seed{(Count == 1 ? "" : "s")})");
 }

@@ -150,7 +150,7 @@ catch (ArgumentException e) { Console.WriteLine(e.Message); }
 //
 // The test pairs are kept for the very end. To watch training, a **validation split** is carved from the training pairs: 20 % of each digit's rows, drawn with a seed (`SplitValidation`). Know what it measures: its images are handwritten digits the heads never saw, but its recordings are the **training speaker's** ten clips (augmented differently). Validation accuracy says how well a head learned Carlo; only the test pairs, spoken by Menardi, say how it does on a voice it never heard — and they are measured once, after training, for the final table. No epoch is picked from either: each head keeps its last epoch's weights.
 //
-// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Features/HeadTraining.cs`, shared with notebook 04) builds each as a `ConcatFusionHead` (`lib/Fusion/ConcatFusionHead.cs`: those two parts for the inputs image and audio, leaving out the one a single-modality head does not read) and runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
+// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Features/HeadTraining.cs`, shared with notebook 04) builds each as a `FusionClassifier` over the inputs it reads (`lib/Fusion/FusionClassifier.cs`: a `ConcatFusion`, then a `ClassifierHead`) and runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
 //
 // ── cell 13 ────────────────────────────────────────────────────────────
 var (fit, validation) = trainFeatures.SplitValidation(fraction: 0.2, seed: 0);
@@ -158,11 +158,11 @@ Console.WriteLine($"{fit.Count} training pairs to fit, {validation.Count} to val
 
 int epochs = Mode.Pick(smoke: 25, full: 40);
 var kinds = new[] { ("image only", HeadInputs.ImageOnly), ("audio only", HeadInputs.AudioOnly), ("image + audio (concatenated)", HeadInputs.Both) };
-(string Name, HeadInputs Inputs, ConcatFusionHead Head, TrainingHistory History) Train(string name, HeadInputs inputs, long seed)
+(string Name, FusionClassifier Head, TrainingHistory History) Train(string name, HeadInputs inputs, long seed)
 {
     Console.WriteLine($"— {name}, seed {seed}");
     var (head, history) = HeadTraining.Train(fit, validation, inputs, epochs, seed, device: device);
-    return (name, inputs, head, history);
+    return (name, head, history);
 }
 
 var runs = kinds.Select(k => Train(k.Item1, k.Item2, seed: 0)).ToArray();
@@ -173,7 +173,7 @@ var (imageOnly, audioOnly, fused) = (runs[0], runs[1], runs[2]);
 // Accuracy after the last epoch on the validation split (the training speaker) and on the held-out test pairs (unseen images, unseen speaker). The test accuracies are measured here, once.
 //
 // ── cell 15 ────────────────────────────────────────────────────────────
-var testAccuracy = runs.Select(r => HeadTraining.Accuracy(r.Head, testFeatures, r.Inputs, device)).ToArray();
+var testAccuracy = runs.Select(r => HeadTraining.Accuracy(r.Head, testFeatures, device)).ToArray();
 Tutorials.Results.Report("image_only_accuracy", testAccuracy[0]);
 Tutorials.Results.Report("audio_only_accuracy", testAccuracy[1]);
 Tutorials.Results.Report("fused_accuracy", testAccuracy[2]);
@@ -194,7 +194,7 @@ foreach (var seed in seeds.Skip(1))
     perSeed.Add(kinds.Select(k =>
     {
         using var head = Train(k.Item1, k.Item2, seed).Head;
-        return HeadTraining.Accuracy(head, testFeatures, k.Item2, device);
+        return HeadTraining.Accuracy(head, testFeatures, device);
     }).ToArray());
 
 var gain = OverSeeds.Of(perSeed.Select(a => a[2] - Math.Max(a[0], a[1])));
@@ -212,7 +212,7 @@ Tutorials.AppDisplay.Show(() => new DataFrame(
 // Where does fusion win? Split the test set by what happened to the sensors (the seed-0 classifiers):
 //
 // ── cell 19 ────────────────────────────────────────────────────────────
-var predictions = runs.Select(r => HeadTraining.Probabilities(r.Head, testFeatures, r.Inputs, device: device).argmax(1)).ToArray();
+var predictions = runs.Select(r => HeadTraining.Probabilities(r.Head, testFeatures, device: device).argmax(1)).ToArray();
 var labels = testFeatures.Labels.data<long>().ToArray();
 double AccuracyWhere(Tensor predicted, int condition)
 {
@@ -304,7 +304,7 @@ Exercises.CheckStandardize(MyStandardize);
 
 // ## What to try next
 //
-// - **Modality dropout:** `new FusionClassifier(…, modalityDropout: 0.3)` (or the same parameter of `ConcatFusionHead`) hides one input of a random 30 % of training rows, so the head cannot lean on the easier sensor. Does it help here?
+// - **Modality dropout:** `new FusionClassifier(…, modalityDropout: 0.3)` hides one input of a random 30 % of training rows, so the head cannot lean on the easier sensor. Does it help here?
 // - **Skip speaker normalisation** and watch the audio (and fused) accuracy on the unseen speaker drop.
 // - **Another image layer:** `"layer4"` (512-d) or the pooled output `resnet.call(...)`. Which transfers best to handwritten digits?
 // - **Late fusion** for comparison: average the two single-modality classifiers' probabilities (notebook 04 does this properly).

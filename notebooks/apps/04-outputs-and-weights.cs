@@ -79,7 +79,7 @@ Console.WriteLine($"training pairs: {fit.Count} to train on, {held.Count} held o
 
 // ## The members: notebook 01's three classifiers, retrained
 //
-// Image only, audio only, and the concatenation classifier — the same head (`ConcatFusionHead`), optimizer, epochs and seed as in notebook 01 (`HeadTraining.Train`, shared with it), trained on the 80 % and validated on the held-out 20 %. The concatenation classifier is the best *feature-level* fusion of notebook 01; it is the yardstick for everything below.
+// Image only, audio only, and the concatenation classifier — the same classifier (`FusionClassifier` over the inputs each reads), optimizer, epochs and seed as in notebook 01 (`HeadTraining.Train`, shared with it), trained on the 80 % and validated on the held-out 20 %. The concatenation classifier is the best *feature-level* fusion of notebook 01; it is the yardstick for everything below.
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
 int epochs = Mode.Pick(smoke: 25, full: 40);
@@ -115,11 +115,11 @@ Console.WriteLine($"test accuracy: image {imageAcc:0.000}, audio {audioAcc:0.000
 
 // The closing table collects each model and combination as it is made; each row also states its accuracy as a key result.
 var sample = testFeatures.FirstPerDigit(7);                                        // 70 test rows: the batch the table times
-Tensor Run(ConcatFusionHead m) { var (i, a) = sample.For(HeadTraining.InputsOf(m)); return nn.functional.softmax(m.call(i, a), 1); }
+Tensor Run(FusionClassifier m) => nn.functional.softmax(m.call(sample.For(HeadTraining.InputsOf(m))), 1);
 var table = new AccuracyCostTable(batchRows: sample.Count)
     .Add("image only", "single model", imageAcc, "image_acc", () => Run(image), image)
     .Add("audio only", "single model", audioAcc, "audio_acc", () => Run(audio), audio)
-    .Add("concatenated features (notebook 01)", "feature level", HeadTraining.Accuracy(fused, testFeatures, HeadInputs.Both, device), "fused_concat_acc", () => Run(fused), fused)
+    .Add("concatenated features (notebook 01)", "feature level", HeadTraining.Accuracy(fused, testFeatures, device), "fused_concat_acc", () => Run(fused), fused)
     .Add("ensemble: mean probability", "output level", ensembleAcc, "ensemble_acc", () => (Run(image) + Run(audio)) / 2, image, audio)
     .Add("ensemble: weighted by held-out accuracy", "output level", weightedAcc, "weighted_ensemble_acc", () => Run(image) * weights[0] + Run(audio) * weights[1], image, audio);
 
@@ -161,15 +161,15 @@ var softTargets = Ensemble.AverageProbabilities(new[] {
     HeadTraining.Probabilities(fused, fit, temperature: T, device: device),
     Ensemble.AverageProbabilities(new[] { HeadTraining.Probabilities(image, fit, T, device), HeadTraining.Probabilities(audio, fit, T, device) }) });
 
-// The student: the concatenation head with 32 hidden units; the soft targets ride along as batch[3]. Same seed for both students.
+// The student: the concatenation head with 32 hidden units; the soft targets ride along with each batch (extra[0]). Same seed for both students.
 var distilled = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32, extra: new[] { softTargets }, device: device,
-    loss: (logits, b) => Distillation.Loss(logits, teacherProbabilities: b[3], labels: b[2], temperature: T, alpha: alpha), label: $"student, distilled (α = {alpha}, T = {T})").Head;
+    loss: (logits, labels, extra) => Distillation.Loss(logits, teacherProbabilities: extra[0], labels: labels, temperature: T, alpha: alpha), label: $"student, distilled (α = {alpha}, T = {T})").Head;
 var hardStudent = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32, device: device,
     label: "student, hard labels only (α = 0: plain cross-entropy)").Head;
 
 // ── cell 13 ────────────────────────────────────────────────────────────
-double distilledAcc = HeadTraining.Accuracy(distilled, testFeatures, HeadInputs.Both, device);
-double hardAcc = HeadTraining.Accuracy(hardStudent, testFeatures, HeadInputs.Both, device);
+double distilledAcc = HeadTraining.Accuracy(distilled, testFeatures, device);
+double hardAcc = HeadTraining.Accuracy(hardStudent, testFeatures, device);
 Console.WriteLine($"student test accuracy: distilled {distilledAcc:0.000}, hard labels only {hardAcc:0.000}");
 Console.WriteLine(distilledAcc > hardAcc
     ? "Verdict: distillation won — the student that learned from the teachers' soft targets beats the same student trained on labels alone."

@@ -1,3 +1,4 @@
+using Tutorials.Fusion;
 using Tutorials.Features;
 using Tutorials.Tests.Training;
 using Tutorials.Training;
@@ -53,12 +54,14 @@ public class PairedDigitFeaturesTests
     }
 
     [Fact]
-    public void HeadInputsGiveTheUnusedModalityZeroColumns()
+    public void HeadInputsGiveTheFeaturesAClassifierReadsAndTheirDeclarations()
     {
         using var all = Rows100();
-        Assert.Equal(new long[] { 100, 0 }, all.For(HeadInputs.ImageOnly).Audio.shape);
-        Assert.Equal(new long[] { 100, 0 }, all.For(HeadInputs.AudioOnly).Image.shape);
-        Assert.Equal(new long[] { 100, 3 }, all.For(HeadInputs.Both).Audio.shape);
+        Assert.Equal([all.Image], all.For(HeadInputs.ImageOnly));
+        Assert.Equal([all.Audio], all.For(HeadInputs.AudioOnly));
+        Assert.Equal([all.Image, all.Audio], all.For(HeadInputs.Both));
+        Assert.Equal([new FusionInput("image", all.Image.shape[1]), new FusionInput("audio", 3)], all.Declare(HeadInputs.Both));
+        Assert.Equal([new FusionInput("audio", 3)], all.Declare(HeadInputs.AudioOnly));
         using var first = all.FirstPerDigit(3);
         Assert.Equal(new long[] { 0, 1, 2, 10, 11, 12 }, first.Image[.., 0].data<float>().Take(6).Select(x => (long)x));
     }
@@ -77,11 +80,13 @@ public class PairedDigitFeaturesTests
         var (c, _) = HeadTraining.Train(fit, validation, HeadInputs.ImageOnly, epochs: 3, seed: 2, device: torch.CPU, progress: TrainingProgress.None);
         Assert.Equal(3, history.Epochs.Count);
         Assert.True(history.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy] > 0.95);
-        Assert.True(HeadTraining.Accuracy(a, validation, HeadInputs.ImageOnly, torch.CPU) > 0.95);
+        Assert.True(HeadTraining.Accuracy(a, validation, torch.CPU) > 0.95);
         Assert.Equal(HeadInputs.ImageOnly, HeadTraining.InputsOf(a));
-        using var pa = HeadTraining.Probabilities(a, validation, HeadInputs.ImageOnly);
-        using var pb = HeadTraining.Probabilities(b, validation, HeadInputs.ImageOnly);
-        using var pc = HeadTraining.Probabilities(c, validation, HeadInputs.ImageOnly);
+        using var other = new FusionClassifier([new("depth", 3)], classes: 10);
+        Assert.Contains("got [depth]", Assert.Throws<ArgumentException>(() => HeadTraining.InputsOf(other)).Message);
+        using var pa = HeadTraining.Probabilities(a, validation);
+        using var pb = HeadTraining.Probabilities(b, validation);
+        using var pc = HeadTraining.Probabilities(c, validation);
         Assert.True(torch.allclose(pa, pb, rtol: 0, atol: 0));                     // same seed: the same head, bit for bit
         Assert.False(torch.allclose(pa, pc, rtol: 0, atol: 0));                    // another seed: another draw
     }

@@ -39,24 +39,37 @@ public class FusionClassifierTests
     }
 
     [Fact]
-    public void TheTwoInputHeadIsTheSameClassifier()
+    public void TwoInputsBothFlowIntoTheScores()
     {
-        // ConcatFusionHead (image, audio) is a FusionClassifier's parts: same seed, same weights, same scores.
+        torch.manual_seed(0);
+        using var head = new FusionClassifier([new("image", 6), new("audio", 4)], classes: 3, hiddenSize: 8);
+        head.eval();
         var image = torch.randn(5, 6);
         var audio = torch.randn(5, 4);
-        torch.manual_seed(7);
-        using var pair = new ConcatFusionHead(imageFeatures: 6, audioFeatures: 4, classes: 3, hiddenSize: 8);
-        torch.manual_seed(7);
-        using var general = new FusionClassifier([new("image", 6), new("audio", 4)], classes: 3, hiddenSize: 8);
-        pair.eval(); general.eval();
-        Assert.True(Tensors.Same(pair.call(image, audio), general.call([image, audio])));
+        var logits = head.call([image, audio]);
+        Assert.Equal(new long[] { 5, 3 }, logits.shape);
+        // Changing either input changes the output: both really flow through the concatenation.
+        Assert.False(Tensors.Same(logits, head.call([image + 1, audio])));
+        Assert.False(Tensors.Same(logits, head.call([image, audio + 1])));
+        Assert.Equal(new long[] { 8, 10 }, head.named_parameters().First(p => p.name == "head.hidden.weight").parameter.shape); // sees 6 + 4
+    }
 
-        torch.manual_seed(7);
-        using var imageOnlyPair = new ConcatFusionHead(imageFeatures: 6, audioFeatures: 0, classes: 3, hiddenSize: 8);
-        torch.manual_seed(7);
-        using var imageOnly = new FusionClassifier([new("image", 6)], classes: 3, hiddenSize: 8);
-        imageOnlyPair.eval(); imageOnly.eval();
-        Assert.True(Tensors.Same(imageOnlyPair.call(image, torch.zeros(5, 0)), imageOnly.call([image])));
+    [Fact]
+    public void ModalityDropoutHidesOneInputPerDroppedRowOnlyWhileTraining()
+    {
+        torch.manual_seed(0);
+        using var head = new FusionClassifier([new("image", 3), new("audio", 3)], classes: 2, hiddenSize: 4, dropoutRate: 0, modalityDropout: 0.5);
+        var image = torch.ones(2000, 3);
+        var audio = torch.ones(2000, 3);
+        head.eval();
+        var evalOut = head.call([image, audio]);
+        Assert.True(Tensors.Same(evalOut, head.call([image, audio])));     // no randomness in eval mode
+        head.train();
+        var trainOut = head.call([image, audio]);
+        // Rows differ from the eval output only where an input was dropped: about half of them.
+        var changed = (trainOut - evalOut).abs().sum(1).gt(1e-6).to_type(ScalarType.Float32).mean().item<float>();
+        Assert.InRange(changed, 0.4f, 0.6f);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FusionClassifier([new("image", 3), new("audio", 3)], 2, modalityDropout: 1.0));
     }
 
     [Fact]
