@@ -66,11 +66,11 @@ Tutorials.AppDisplay.Start("00-getting-started");
 // ── cell 4 ────────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Show(() => Tutorials.Kit.EnvironmentReport(), cell: 4);
 
-// ## Memory layout: a check for a known libtorch bug
+// ## Memory layout and instruction sets: checks for two known libtorch faults
 //
-// A tensor's *strides* say how its values sit in memory. `permute` changes the strides, not the values: pixels decoded as height × width × channels and permuted to (N, C, H, W) are laid out **channels-last**, while `.contiguous()` gives the standard layout. A convolution should not care, but libtorch picks a different kernel for each layout (on x86 CPUs both are oneDNN kernels: a blocked 1×1 kernel for contiguous inputs, a "brgemm" 1×1 kernel for channels-last ones). On some AMD EPYC CPUs with AVX-512, libtorch 2.10 has computed a 1×1 stride-2 convolution 256→512 on a 14×14 channels-last input wrongly, although the same convolution on the contiguous copy is right.
+// A tensor's *strides* say how its values sit in memory. `permute` changes the strides, not the values: pixels decoded as height × width × channels and permuted to (N, C, H, W) are laid out **channels-last**, while `.contiguous()` gives the standard layout. A convolution should not care, but libtorch picks a different kernel for each layout (on x86 CPUs both are oneDNN kernels, chosen by the CPU's instruction set). On an AMD EPYC CPU with AVX-512, libtorch 2.10's AVX-512 kernels computed a 1×1 stride-2 convolution 256→512 on a 14×14 channels-last input wrongly, and made seeded training on two threads give a different loss on every run (now and then NaN).
 //
-// The cell below runs exactly that case on your machine and says *correct* or *wrong on this CPU*. The kit's networks make every input contiguous where it enters (`lib/ConvInput.cs`), so the tutorials' results are right either way. In your own code, call `.contiguous()` on a permuted tensor before a convolution.
+// The kit guards against both: `Kit.Setup()` caps oneDNN at AVX2 instructions before libtorch runs (the row "oneDNN instruction set" in the report above; `lib/Environment/OneDnnIsaCap.cs`), and the kit's networks make every input contiguous where it enters (`lib/ConvInput.cs`). The cell below runs the channels-last case on your machine and says *correct* or *wrong on this CPU*. In your own code outside the kit, call `.contiguous()` on a permuted tensor before a convolution.
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
 // The same values in two layouts: permuted height × width × channels data (channels-last) and its contiguous copy.
@@ -164,7 +164,7 @@ Tutorials.AppDisplay.Show(() => table, cell: 16);
 // - **01-feature-concatenation**: freeze two pretrained networks (image and audio), concatenate their features, train a classifier on top.
 // - Change `steps` or the learning rate above and watch the chart; try `torch.optim.Adam`.
 // - The later notebooks run this same loop through the kit's trainer: `Trainer.Fit` in `lib/Training/Trainer.cs` (the loop fits on one screen; what it keeps about a run, in `TrainingBookkeeping.cs` beside it). For a classifier it is one call: `Trainer.FitClassifier(model, optimizer, new TensorBatches([inputs, labels], batchSize: 32, shuffle: true), options: new TrainerOptions { Epochs = 20 })`.
-// - Read `lib/Kit.cs` to see what the setup cell did, and `lib/Environment/` for the two environment fixes.
+// - Read `lib/Kit.cs` to see what the setup cell did, and `lib/Environment/` for the environment fixes (native library, FSharp.Core, oneDNN's instruction set).
 //
 // ── end of the notebook ────────────────────────────────────────────────────────
 Tutorials.AppDisplay.Finish();
