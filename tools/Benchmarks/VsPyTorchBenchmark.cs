@@ -23,6 +23,7 @@ static class VsPyTorchBenchmark
         Console.WriteLine($"vs-pytorch: TorchSharp {Versions.TorchSharp} (libtorch {Versions.LibTorch}) vs PyTorch {peer?.Version ?? "(not available)"}, " +
                           $"{threads} threads each, CPU, {stepsPerRound} steps × {rounds} rounds after one warm-up round, alternating");
         Console.WriteLine($"machine: {System.Environment.ProcessorCount} cores, load average at start {LoadAverage()}");
+        Console.WriteLine($"oneDNN instruction set (both sides; PyTorch inherits the variable): {Tutorials.Environment.OneDnnIsaCap.Message}");
         if (peer is null) Console.WriteLine($"{PyTorchPeer.InstallHint}\n  ({why})");
 
         var rows = new List<string[]>();
