@@ -31,7 +31,7 @@ using Microsoft.Data.Analysis;
 // <!-- cost -->
 // - **Builds on:** nothing — start here.
 // - **Concepts:** the kit's setup cell and run modes (`Mode.Pick`), tensors, one autograd step checked by hand, a tiny training loop, charts and tables.
-// - **Cost on 2 CPU cores:** smoke run 4 s · full run 8 s · peak memory 562 MB (full), 578 MB (smoke) — measured by tools/NotebookRunner, smoke: a 2-core machine running only one low-priority job beside it; full: a 2-core machine shared with other jobs (seconds are upper bounds).
+// - **Cost on 2 CPU cores:** smoke run 8 s · full run 6 s · peak memory 559 MB (full), 566 MB (smoke) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
 // This kit teaches **how to combine two pretrained neural networks** with [TorchSharp](https://github.com/dotnet/TorchSharp), the .NET binding of PyTorch's libtorch, in C# notebooks. Each numbered notebook is one strategy:

@@ -38,7 +38,7 @@ using TorchSharp.Modules;
 // <!-- cost -->
 // - **Builds on:** 00 (setup, tensors, autograd, a training loop).
 // - **Concepts:** pretrained feature extractors, freezing, caching frozen features, fusion by concatenation, speaker normalisation, comparing single-input and fused classifiers under one budget.
-// - **Cost on 2 CPU cores:** smoke run 14 s · full run 4 min 57 s · peak memory 1.9 GB (full), 872 MB (smoke) — measured by tools/NotebookRunner, smoke: a 2-core machine running only one low-priority job beside it; full: a 2-core machine shared with other jobs (seconds are upper bounds).
+// - **Cost on 2 CPU cores:** smoke run 23 s · full run 54 s · peak memory 1.8 GB (full), 843 MB (smoke) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
 // Two networks, each pretrained on its own kind of data, each left exactly as it is. Their penultimate features are **concatenated**, and only a small new classifier learns the joint task. This is the simplest way to combine two pretrained models, and often the best first try.

@@ -37,7 +37,7 @@ using Tutorials.Backbones;
 // <!-- cost -->
 // - **Builds on:** 00; 01 (the pretrained ImageNet ResNet, freezing).
 // - **Concepts:** a new input branch and a bridge network, the fusion stage, partial freezing with BatchNorm kept in eval, a learning rate per part (optimizer parameter groups), segmentation metrics (mIoU), an ablation.
-// - **Cost on 2 CPU cores:** smoke run 52 s · full run not measured yet · peak memory 1.3 GB (smoke) — measured by tools/NotebookRunner, smoke: a 2-core machine running only one low-priority job beside it; full: a 2-core machine shared with other jobs (seconds are upper bounds).
+// - **Cost on 2 CPU cores:** smoke run 3 min 05 s · full run 25 min 34 s · peak memory 1.4 GB (full), 1.2 GB (smoke) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
 // A segmentation network pretrained on RGB images (**model A**) does most of the work. A second sensor — a depth camera — sees something RGB cannot. We add a small network for it (**model B**, trained from scratch) and a **bridge network** that fuses B's features into one intermediate stage of A. The stages of A before that point stay frozen, its later stages fine-tune slowly, and the new parts learn fast.

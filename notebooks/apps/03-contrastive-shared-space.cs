@@ -34,7 +34,7 @@ using Plotly.NET;
 // <!-- cost -->
 // - **Builds on:** 00; 01 (frozen towers, cached features); 02 (partial fine-tuning, a learning rate per part).
 // - **Concepts:** projection heads and a shared embedding space, the margin loss and InfoNCE with a learnable temperature, recall@k in both directions, zero-shot classification, zero-shot classes from class descriptions with the text tower locked, PCA and t-SNE views of the space.
-// - **Cost on 2 CPU cores:** smoke run 1 min 19 s · full run not measured yet · peak memory 1.3 GB (smoke) — measured by tools/NotebookRunner, smoke: this 2-core machine with nothing else running (load about 2); full: not measured since the memory fixes.
+// - **Cost on 2 CPU cores:** smoke run 1 min 44 s · full run 21 min 00 s · peak memory 1.6 GB (full), 1.3 GB (smoke) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
 // Two pretrained networks that have never met — an ImageNet **ResNet** (images) and the **MiniLM** sentence encoder (text) — are taught to place an image and a caption that describes it **at the same point** of one shared space. That is the idea behind CLIP: once images and texts live in one space, a caption finds its images (retrieval), and a class *name* becomes a classifier (zero-shot classification), even for classes the model never trained on.

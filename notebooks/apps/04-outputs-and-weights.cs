@@ -36,7 +36,7 @@ using Tutorials.Statistics;
 // <!-- cost -->
 // - **Builds on:** 01 (its features and classifiers); 02 (fine-tuning a pretrained ResNet stage).
 // - **Concepts:** probability-averaging ensembles, stacking, knowledge distillation, weight interpolation and BatchNorm recomputation, accuracy against inference cost.
-// - **Cost on 2 CPU cores:** smoke run 42 s · full run 5 min 01 s · peak memory 1.8 GB (full), 1.3 GB (smoke) — measured by tools/NotebookRunner, smoke: a 2-core machine running only one low-priority job beside it; full: a 2-core machine shared with other jobs (seconds are upper bounds).
+// - **Cost on 2 CPU cores:** smoke run 1 min 58 s · full run 19 min 10 s · peak memory 1.8 GB (full), 1.3 GB (smoke) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
 // Notebooks 01–03 combined networks *inside* one model: features side by side, a new input branch, a shared embedding space. This notebook combines models that are **already trained and finished**, without opening them up: by mixing their **outputs** (ensembles, stacking), by teaching their joint knowledge to one small model (**distillation**), and by mixing their **weights** (weight averaging). It ends with a guide: which strategy when, across all four notebooks.
