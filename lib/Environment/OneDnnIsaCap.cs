@@ -43,6 +43,8 @@ public static class OneDnnIsaCap
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return _message = "not an x64 CPU: oneDNN's x64 kernels are not used";
         var chosen = System.Environment.GetEnvironmentVariable(Variable) ?? System.Environment.GetEnvironmentVariable(LegacyVariable);
+        if (string.Equals(chosen?.Trim(), Cap, StringComparison.OrdinalIgnoreCase))   // e.g. inherited from a kit process that started this one
+            return _message = CappedMessage;
         if (!string.IsNullOrWhiteSpace(chosen))
             return _message = $"as set by you: {chosen.Trim()} (the kit caps at {Cap} by default; see OneDnnIsaCap)";
         try
@@ -55,6 +57,8 @@ public static class OneDnnIsaCap
             return _message = $"not capped: this C library cannot set {Variable}; set {Variable}={Cap} before starting";
         }
         System.Environment.SetEnvironmentVariable(Variable, Cap); // .NET's copy too: child processes inherit it
-        return _message = $"capped at {Cap} (AVX-512 convolution kernels were wrong on a reference CPU; {Variable}=ALL lifts it)";
+        return _message = CappedMessage;
     }
+
+    static string CappedMessage => $"capped at {Cap} (AVX-512 convolution kernels were wrong on a reference CPU; {Variable}=ALL lifts it)";
 }
