@@ -34,20 +34,21 @@ public sealed record CachedTexts(CachedText Train, CachedText Validation, Cached
 
 /// <summary>
 /// What notebook 03 computes once, because the frozen parts of both towers never change: the ResNet's
-/// <c>layer3</c> maps of every image used (<see cref="ImageTower.CacheStage"/>), the content keys that say which
+/// <c>layer3</c> maps of every image used (<see cref="ImageTower.CacheStage"/>, the zero-shot validation images included), the content keys that say which
 /// captions are equally right, and the captions cached for the fine-tuned text tower (below its last layer) and
 /// for the locked one (all six layers).
 /// </summary>
 public sealed class CachedInputs : IDisposable
 {
-    CachedInputs(Tensor train, Tensor validation, Tensor test, Tensor zeroShot, FashionCaptionSet data,
+    CachedInputs(Tensor train, Tensor validation, Tensor test, Tensor zeroShot, Tensor zeroShotValidation, FashionCaptionSet data,
         IReadOnlyList<int> heldOut, CachedTexts tuned, CachedTexts locked)
     {
-        (TrainImages, ValidationImages, TestImages, ZeroShotImages) = (train, validation, test, zeroShot);
+        (TrainImages, ValidationImages, TestImages, ZeroShotImages, ZeroShotValidationImages) = (train, validation, test, zeroShot, zeroShotValidation);
         TrainKeys = FashionCaptionSet.ContentKeys(data.Train);
         ValidationKeys = FashionCaptionSet.ContentKeys(data.Validation);
         TestKeys = FashionCaptionSet.ContentKeys(data.Test);
         ZeroShotTruth = data.ZeroShot.Select(p => (long)heldOut.ToList().IndexOf(p.Label)).ToList();
+        ZeroShotValidationTruth = data.ZeroShotValidation.Select(p => (long)heldOut.ToList().IndexOf(p.Label)).ToList();
         (Tuned, Locked) = (tuned, locked);
     }
 
@@ -56,6 +57,9 @@ public sealed class CachedInputs : IDisposable
     public Tensor ValidationImages { get; }
     public Tensor TestImages { get; }
     public Tensor ZeroShotImages { get; }
+
+    /// <summary>layer3 maps of the held-out classes' training-split images: zero-shot choices are judged on these, not on the test images.</summary>
+    public Tensor ZeroShotValidationImages { get; }
 
     /// <summary>Test images, then zero-shot images: the image points of the embedding plots (rows of <see cref="CachedTexts.Plot"/>).</summary>
     public Tensor PlotImages => cat(new[] { TestImages, ZeroShotImages }, 0);
@@ -67,6 +71,9 @@ public sealed class CachedInputs : IDisposable
 
     /// <summary>Index of each zero-shot image's class among the held-out classes.</summary>
     public IReadOnlyList<long> ZeroShotTruth { get; }
+
+    /// <summary>Index of each zero-shot validation image's class among the held-out classes.</summary>
+    public IReadOnlyList<long> ZeroShotValidationTruth { get; }
 
     /// <summary>Captions for the fine-tuned text tower (states below MiniLM's last layer).</summary>
     public CachedTexts Tuned { get; }
@@ -91,9 +98,9 @@ public sealed class CachedInputs : IDisposable
             using var rows = FashionCaptionSet.ImageRows(pairs);
             return maps.index_select(0, rows.to(maps.device));
         }
-        Tensor train, validation, test, zeroShot;
+        Tensor train, validation, test, zeroShot, zeroShotValidation;
         using (var maps = ImageTower.CacheStage(resnet, preprocess, trainImages, side))
-            (train, validation) = (Rows(maps, data.Train), Rows(maps, data.Validation));
+            (train, validation, zeroShotValidation) = (Rows(maps, data.Train), Rows(maps, data.Validation), Rows(maps, data.ZeroShotValidation));
         using (var maps = ImageTower.CacheStage(resnet, preprocess, testImages, side))
             (test, zeroShot) = (Rows(maps, data.Test), Rows(maps, data.ZeroShot));
 
@@ -102,7 +109,7 @@ public sealed class CachedInputs : IDisposable
         int layers = minilm.Encoder.Config.NumLayers;
         var tunedCache = new CaptionCache(minilm, firstTrainableLayer: layers - 1, allTexts);
         var lockedCache = new CaptionCache(minilm, firstTrainableLayer: layers, allTexts);
-        var inputs = new CachedInputs(train, validation, test, zeroShot, data, heldOut,
+        var inputs = new CachedInputs(train, validation, test, zeroShot, zeroShotValidation, data, heldOut,
             CachedTexts.Of(tunedCache, data, namePrompts, describedPrompts), CachedTexts.Of(lockedCache, data, namePrompts, describedPrompts));
         FreedMemory.ReturnToSystem();   // the frozen passes' activations are freed; give their pages back too
         return inputs;
@@ -110,7 +117,7 @@ public sealed class CachedInputs : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in new[] { TrainImages, ValidationImages, TestImages, ZeroShotImages, TrainKeys, ValidationKeys, TestKeys }) t.Dispose();
+        foreach (var t in new[] { TrainImages, ValidationImages, TestImages, ZeroShotImages, ZeroShotValidationImages, TrainKeys, ValidationKeys, TestKeys }) t.Dispose();
         Tuned.Dispose();
         Locked.Dispose();
     }

@@ -4,7 +4,8 @@ namespace Tutorials.Contrastive;
 /// Notebook 03's key results by name, as the runner's summary and the tests read them. Figures of several seeds are
 /// means (<c>_sd</c>: their standard deviation). <c>zero_shot_acc</c> is the locked text tower with class
 /// descriptions; <c>zero_shot_acc_finetuned</c> the fine-tuned text tower with descriptions; <c>_names</c> the same
-/// with bare class names.
+/// with bare class names; <c>zero_shot_val…</c> the same four on the validation images of the held-out classes
+/// (training-split images, never trained on), where the choices are judged.
 /// </summary>
 public static class KeyResults
 {
@@ -33,6 +34,8 @@ public static class KeyResults
             ["zero_shot_acc_names"] = locked.Mean("zero_shot_names"),
             ["zero_shot_acc_finetuned"] = infoNce.Mean("zero_shot_described"), ["zero_shot_acc_finetuned_sd"] = infoNce.Stats("zero_shot_described").Sd,
             ["zero_shot_acc_finetuned_names"] = infoNce.Mean("zero_shot_names"),
+            ["zero_shot_val"] = locked.Mean("zero_shot_described_val"), ["zero_shot_val_names"] = locked.Mean("zero_shot_names_val"),
+            ["zero_shot_val_finetuned"] = infoNce.Mean("zero_shot_described_val"), ["zero_shot_val_finetuned_names"] = infoNce.Mean("zero_shot_names_val"),
             ["locked_minus_finetuned_zero_shot"] = SeedRuns.Compare(locked, infoNce, "zero_shot_described").Mean,
             ["locked_i2t_r1"] = locked.Mean("i2t_r1"), ["locked_t2i_r1"] = locked.Mean("t2i_r1"),
             ["seeds"] = locked.Count, ["tsne_seconds"] = tsneSeconds,

@@ -29,12 +29,18 @@ public sealed class SeedRuns(string name)
 
     /// <summary>
     /// Adds one seed's <paramref name="metrics"/> and zero-shot predictions per prompt kind, with the accuracy of each
-    /// kind against <paramref name="truth"/> as metric <c>zero_shot_&lt;kind&gt;</c>.
+    /// kind against <paramref name="truth"/> as metric <c>zero_shot_&lt;kind&gt;</c>; with validation predictions
+    /// (other images of the same unseen classes, for choosing), their accuracy as <c>zero_shot_&lt;kind&gt;_val</c>.
+    /// The kept predictions (confusion tables) are the test ones.
     /// </summary>
-    public SeedRuns Add(IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, long[]> zeroShotPredictions, IReadOnlyList<long> truth)
+    public SeedRuns Add(IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, long[]> zeroShotPredictions, IReadOnlyList<long> truth,
+        IReadOnlyDictionary<string, long[]>? validationPredictions = null, IReadOnlyList<long>? validationTruth = null)
     {
+        if ((validationPredictions is null) != (validationTruth is null))
+            throw new ArgumentException("Expected both the validation predictions and their truth, or neither; got only one.");
         var all = new Dictionary<string, double>(metrics);
         foreach (var (kind, predicted) in zeroShotPredictions) all[$"zero_shot_{kind}"] = ZeroShot.Accuracy(predicted, truth);
+        foreach (var (kind, predicted) in validationPredictions ?? new Dictionary<string, long[]>()) all[$"zero_shot_{kind}_val"] = ZeroShot.Accuracy(predicted, validationTruth!);
         return Add(all, zeroShotPredictions);
     }
 

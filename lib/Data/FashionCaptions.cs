@@ -25,7 +25,7 @@ public sealed record AttributeThresholds(double Brightness, double[] FillByClass
 /// <summary>The splits of the caption data set (see <see cref="FashionCaptions.Build"/>).</summary>
 public sealed record FashionCaptionSet(
     IReadOnlyList<CaptionedImage> Train, IReadOnlyList<CaptionedImage> Validation, IReadOnlyList<CaptionedImage> Test,
-    IReadOnlyList<CaptionedImage> ZeroShot, AttributeThresholds Thresholds)
+    IReadOnlyList<CaptionedImage> ZeroShot, IReadOnlyList<CaptionedImage> ZeroShotValidation, AttributeThresholds Thresholds)
 {
     /// <summary>The image rows of <paramref name="pairs"/> as an int64 tensor (for <c>index_select</c>).</summary>
     public static Tensor ImageRows(IEnumerable<CaptionedImage> pairs) => tensor(pairs.Select(p => (long)p.ImageIndex).ToArray());
@@ -36,7 +36,8 @@ public sealed record FashionCaptionSet(
     /// <summary>One line: pairs (and distinct images) per split, and the zero-shot classes by name.</summary>
     public string Summary(IReadOnlyList<string> classNames) =>
         $"train {Train.Count} pairs ({Train.Select(p => p.ImageIndex).Distinct().Count()} images), validation {Validation.Count}, " +
-        $"test {Test.Count} (held-out phrasings), zero-shot {ZeroShot.Count} images of {string.Join(", ", ZeroShot.Select(p => p.Label).Distinct().Order().Select(c => classNames[c]))}";
+        $"test {Test.Count} (held-out phrasings), zero-shot {ZeroShot.Count} images of {string.Join(", ", ZeroShot.Select(p => p.Label).Distinct().Order().Select(c => classNames[c]))} " +
+        $"(validation: {ZeroShotValidation.Count} training-split images of the same classes)";
 
     /// <summary>The first few pairs of the training, test and zero-shot splits as a table: split, class, caption.</summary>
     public DataFrame Preview(IReadOnlyList<string> classNames, int train = 4, int test = 3, int zeroShot = 2)
@@ -190,7 +191,9 @@ public static class FashionCaptions
     /// <item><b>Validation</b>: the first <paramref name="validationPerClass"/> training images of each seen class,
     /// one caption each, training phrasings (for choosing the epoch);</item>
     /// <item><b>Test</b>: test images of the seen classes, one caption each, <b>held-out phrasings</b> only;</item>
-    /// <item><b>ZeroShot</b>: test images of the held-out classes (captioned with held-out phrasings, for plots).</item>
+    /// <item><b>ZeroShot</b>: test images of the held-out classes (captioned with held-out phrasings, for plots);</item>
+    /// <item><b>ZeroShotValidation</b>: training-split images of the held-out classes, never trained on (they are
+    /// held out): where zero-shot choices (prompt kind, text tower) are judged, so the test images are read once.</item>
     /// </list>
     /// </summary>
     /// <param name="train">Fashion-MNIST training split (thresholds, training and validation pairs).</param>
@@ -218,7 +221,8 @@ public static class FashionCaptions
         }
         var testPairs = CaptionSplit(test, thresholds, seen, testTemplates);
         var zeroShot = CaptionSplit(test, thresholds, HeldOutClasses.ToArray(), testTemplates);
-        return new FashionCaptionSet(trainPairs, validation, testPairs, zeroShot, thresholds);
+        var zeroShotValidation = CaptionSplit(train, thresholds, HeldOutClasses.ToArray(), trainTemplates);
+        return new FashionCaptionSet(trainPairs, validation, testPairs, zeroShot, zeroShotValidation, thresholds);
     }
 
     static ((double Brightness, double Fill)[] Measures, int[] Labels) MeasureAll(LabelledImages split)

@@ -185,20 +185,26 @@ try { ContrastiveLosses.Margin(image3, text3, labelVector); } catch (ArgumentExc
 
 // ## Before training
 //
-// The towers are pretrained but the heads are new, so the two modalities have no reason to agree yet: retrieval and zero-shot should sit near chance. `Evaluate` embeds every test image and caption (in chunks, no autograd) and ranks all of them; *chance* is what a model ranking at random scores on average. Zero-shot classifies the held-out images by their nearest class prompt: the bare name, or the two descriptions averaged (`ZeroShot.ClassEmbeddings`). Each run's figures go into a `SeedRuns` (one per variant, one entry per seed, with the zero-shot predictions for the confusion tables), so that no trained model has to be kept alive for the tables later.
+// The towers are pretrained but the heads are new, so the two modalities have no reason to agree yet: retrieval and zero-shot should sit near chance. `Evaluate` embeds every test image and caption (in chunks, no autograd) and ranks all of them; *chance* is what a model ranking at random scores on average. Zero-shot classifies the held-out images by their nearest class prompt: the bare name, or the two descriptions averaged (`ZeroShot.ClassEmbeddings`) — on the test images, and on **validation images** of the same classes (their 180 training-split images, which no training step ever sees, since the classes are held out) on which the zero-shot choices below are judged. Each run's figures go into a `SeedRuns` (one per variant, one entry per seed, with the zero-shot predictions for the confusion tables), so that no trained model has to be kept alive for the tables later.
 //
 // ── cell 17 ────────────────────────────────────────────────────────────
 void Evaluate(ContrastiveModel m, SeedRuns into)
 {
     var text = inputs.For(m);                                                // the cache that fits its text tower
     var (img, txt) = m.EmbedAll(inputs.TestImages, text.Test);
-    var zsImages = m.EmbedImages(inputs.ZeroShotImages);
-    var predicted = new Dictionary<string, long[]>
+    var classes = new Dictionary<string, Tensor>
     {
-        ["names"] = ZeroShot.Predict(zsImages, m.EmbedTexts(text.Names)),   // nearest class name
-        ["described"] = ZeroShot.Predict(zsImages, ZeroShot.ClassEmbeddings(m.EmbedTexts(text.Described), promptsPerClass: 2)),  // nearest mean of two descriptions
+        ["names"] = m.EmbedTexts(text.Names),                                                        // one "a photo of a …" per class
+        ["described"] = ZeroShot.ClassEmbeddings(m.EmbedTexts(text.Described), promptsPerClass: 2), // the mean of two descriptions
     };
-    into.Add(Retrieval.Evaluate(img, txt, inputs.TestKeys, inputs.TestKeys).ToMetrics(), predicted, inputs.ZeroShotTruth);
+    Dictionary<string, long[]> Nearest(Tensor images)                        // each image → the class with the nearest prompt
+    {
+        var embedded = m.EmbedImages(images);
+        return classes.ToDictionary(c => c.Key, c => ZeroShot.Predict(embedded, c.Value));
+    }
+    into.Add(Retrieval.Evaluate(img, txt, inputs.TestKeys, inputs.TestKeys).ToMetrics(),
+        Nearest(inputs.ZeroShotImages), inputs.ZeroShotTruth,                  // test images of the held-out classes
+        Nearest(inputs.ZeroShotValidationImages), inputs.ZeroShotValidationTruth); // their training-split images: for choosing
 }
 
 var before = new SeedRuns("before training");
@@ -270,7 +276,7 @@ Console.WriteLine($"image→text R@1, InfoNCE − article margin: {infoNceGap}; 
 // - **describe, don't just name**: the prompt is two short descriptions of what the item looks like ("an open shoe with thin straps"), averaged, instead of "a photo of a sandal";
 // - **lock the text tower**: the text tower is not trained at all (no layer, no head), and only the image side (ResNet `layer4` and its head) learns to map images next to their captions' *pretrained* sentence embeddings — "locked-image tuning" (Zhai et al., 2022) with the roles of the towers swapped — so that words no caption used keep their pretrained place.
 //
-// Both variants train with InfoNCE on the same budget and the same seeds; seen-class retrieval (the same test pairs as above) is reported for both. The notebook's zero-shot result (`zero_shot_acc`) is the **locked text tower with descriptions**: the recipe of CLIP-style zero-shot transfer, where the text side is left as pretraining made it; the fine-tuned text tower is reported beside it (`zero_shot_acc_finetuned`).
+// Both variants train with InfoNCE on the same budget and the same seeds; seen-class retrieval (the same test pairs as above) is reported for both. **The choices are judged on validation images**: the 180 training-split images of sandal, shirt and bag — no caption of them was ever trained on, so they are as new to the model as the test images. The test images are read once, for the result. The notebook's zero-shot result (`zero_shot_acc`) is the **locked text tower with descriptions**: the recipe of CLIP-style zero-shot transfer, where the text side is left as pretraining made it; the fine-tuned text tower is reported beside it (`zero_shot_acc_finetuned`).
 //
 // ── cell 25 ────────────────────────────────────────────────────────────
 var locked = new SeedRuns("locked text (InfoNCE)");
@@ -282,72 +288,74 @@ for (int seed = 0; seed < seeds; seed++)
     if (seed == 0) lockedSpace = m.EmbedAll(plotImages, inputs.Locked.Plot);   // for the plots below
     m.Dispose();                                                             // figures kept, model freed
 }
-Tutorials.AppDisplay.Show(() => SeedRuns.Table(new[] { before, runs["InfoNCE"], locked }, "zero_shot_names", "zero_shot_described", "i2t_r1", "t2i_r1"), cell: 25);
+Tutorials.AppDisplay.Show(() => SeedRuns.Table(new[] { before, runs["InfoNCE"], locked }, "zero_shot_names_val", "zero_shot_described_val", "i2t_r1", "t2i_r1"), cell: 25);
 
-// Seed by seed, with descriptions: the zero-shot accuracy, the share of each held-out class classified right, and the seen-class recall@1 of the same model. Then where the held-out images go (seed 0), for each text tower and prompt kind.
+// **Judged on the validation images** (`_val` above: the held-out classes' training-split images), seed by seed: what the descriptions add over bare names for each text tower, and what locking adds.
 //
 // ── cell 27 ────────────────────────────────────────────────────────────
-var heldOutNames = heldOut.Select(c => names[c]).ToList();
-Tutorials.AppDisplay.Show(ZeroShotBreakdown.Table(new[] { runs["InfoNCE"], locked }, "described", inputs.ZeroShotTruth, heldOutNames));
-Tutorials.AppDisplay.Show(() => ConfusionTable.Of(inputs.ZeroShotTruth, new[] { ("fine-tuned, names", runs["InfoNCE"].Predictions[0]["names"]), ("fine-tuned, described", runs["InfoNCE"].Predictions[0]["described"]),
-    ("locked, names", locked.Predictions[0]["names"]), ("locked, described", locked.Predictions[0]["described"]) }, heldOutNames), cell: 27);
-
-// ── cell 28 ────────────────────────────────────────────────────────────
 var fineTuned = runs["InfoNCE"];
-var lockingGap = SeedRuns.Compare(locked, fineTuned, "zero_shot_described");
-Console.WriteLine($"zero-shot with descriptions: locked text {locked.Mean("zero_shot_described"):P1}, fine-tuned text {fineTuned.Mean("zero_shot_described"):P1} " +
-                  $"(chance {1.0 / heldOut.Count:P1}); locked − fine-tuned: {lockingGap}");
 foreach (var v in new[] { fineTuned, locked })
-    Console.WriteLine($"{v.Name}, descriptions − names: {SeedRuns.Compare(v, "zero_shot_described", "descriptions", v, "zero_shot_names", "names")}");
+    Console.WriteLine($"validation, {v.Name}: descriptions − names {SeedRuns.Compare(v, "zero_shot_described_val", "descriptions", v, "zero_shot_names_val", "names")}");
+Console.WriteLine($"validation, with descriptions: locked − fine-tuned {SeedRuns.Compare(locked, fineTuned, "zero_shot_described_val")}");
 
-// **What the difference teaches.** A class *name* means only what the text encoder learned of it. In MiniLM, "a photo of a sandal" is about as close to "a photo of a bag" as to "a photo of a sneaker": a sentence encoder compares phrases, not looks. Training taught the image side where sneakers, boots and tops go, so a sandal image lands near the shoes — and the bare name gives it nowhere useful to go. A description that names shape and parts ("an open shoe with thin straps", "a shirt with a collar, buttons and long sleeves", "a handbag with a handle") ties the new class to the seen ones the image side knows. The lines above print, seed by seed, what the descriptions added for each text tower.
+// **The test images, read once.** The zero-shot accuracy with descriptions for each text tower; then seed by seed the share of each held-out class classified right and the seen-class recall@1 of the same model; then where the held-out test images go (seed 0), for each text tower and prompt kind.
 //
-// **Why the locked tower is the one reported.** A shared space can only carry a word no caption used if the text side still knows that word: fine-tuning the text tower on captions that never say "sandal" may move "sandal" anywhere, while a locked tower keeps every word where pretraining put it and lets the image side learn to meet it there. That is why `zero_shot_acc` is the locked variant. Whether locking also *scored* better here — on three classes and 120 images — is printed above: in every seed, or only on average, or not at all; read the per-class columns too, since one class can stay hard (its share right near or below chance) while the mean looks fine, and compare the seen-class recall of the two towers in the tables. The descriptions (`FashionCaptions.Descriptions`) were written once from what the items look like and not revised after seeing results. Be aware, though, that the *technique* (descriptions, rather than bare names or a prompt ensemble) and the choice of the locked tower as the headline were made while looking at zero-shot accuracy on these same held-out test images; a clean study would choose them on a validation set of other unseen classes.
+// ── cell 29 ────────────────────────────────────────────────────────────
+var heldOutNames = heldOut.Select(c => names[c]).ToList();
+Console.WriteLine($"test, zero-shot with descriptions: locked text {locked.Mean("zero_shot_described"):P1} (the notebook's result), " +
+                  $"fine-tuned text {fineTuned.Mean("zero_shot_described"):P1}; chance {1.0 / heldOut.Count:P1}");
+Tutorials.AppDisplay.Show(ZeroShotBreakdown.Table(new[] { fineTuned, locked }, "described", inputs.ZeroShotTruth, heldOutNames));
+Tutorials.AppDisplay.Show(() => ConfusionTable.Of(inputs.ZeroShotTruth, new[] { ("fine-tuned, names", fineTuned.Predictions[0]["names"]), ("fine-tuned, described", fineTuned.Predictions[0]["described"]),
+    ("locked, names", locked.Predictions[0]["names"]), ("locked, described", locked.Predictions[0]["described"]) }, heldOutNames), cell: 29);
+
+// **What the difference teaches.** A class *name* means only what the text encoder learned of it. In MiniLM, "a photo of a sandal" is about as close to "a photo of a bag" as to "a photo of a sneaker": a sentence encoder compares phrases, not looks. Training taught the image side where sneakers, boots and tops go, so a sandal image lands near the shoes — and the bare name gives it nowhere useful to go. A description that names shape and parts ("an open shoe with thin straps", "a shirt with a collar, buttons and long sleeves", "a handbag with a handle") ties the new class to the seen ones the image side knows. The lines above print, seed by seed and on the validation images, what the descriptions added for each text tower.
+//
+// **Why the locked tower is the one reported.** A shared space can only carry a word no caption used if the text side still knows that word: fine-tuning the text tower on captions that never say "sandal" may move "sandal" anywhere, while a locked tower keeps every word where pretraining put it and lets the image side learn to meet it there. That is why `zero_shot_acc` is the locked variant. Whether locking also *scored* better here is printed above — on the validation images, seed by seed: in every seed, or only on average, or not at all — and the test figures show whether it held there too; read the per-class columns too, since one class can stay hard (its share right near or below chance) while the mean looks fine, and compare the seen-class recall of the two towers in the tables. The descriptions (`FashionCaptions.Descriptions`) were written once from what the items look like and not revised after seeing results. One thing to know about this notebook's history: the *technique* (descriptions, rather than bare names or a prompt ensemble) and the locked tower as the headline were first found, in an earlier version, while looking at zero-shot accuracy on the held-out **test** images. They are now judged on the validation images above and the test images are read once for the result; but only other unseen *classes* would make the check fully independent of those three.
 //
 // ## Looking at the space
 //
 // Every test image (filled circles) and caption (open diamonds), coloured by class — the same colour for both modalities; the zero-shot classes are drawn opaque and marked in the legend. **PCA** (`lib/Contrastive/Pca.cs`) is linear: distances along its axes mean something, but two components keep only part of the variance. **t-SNE** (`lib/Contrastive/TSne.cs`, computed by the kit with torch ops: perplexity-calibrated neighbourhoods, early exaggeration, gradient descent with momentum) keeps neighbourhoods instead: read it for *who is next to whom*, not for distances between clusters. Before training the two modalities sit apart; after training a class's circles and diamonds should share a region.
 //
-// ── cell 31 ────────────────────────────────────────────────────────────
+// ── cell 32 ────────────────────────────────────────────────────────────
 var plotClasses = data.Test.Concat(data.ZeroShot).Select(p => p.Label).ToList();
 var spaces = new[] { ("before training", beforeSpace), ("after (article's margin loss)", afterSpace), ("locked text (InfoNCE)", lockedSpace) };
 GenericChart Views(Func<Tensor, Tensor> project, string axis, string title) => EmbeddingPlots.SideBySide(
     spaces.Select(s => EmbeddingPlots.Space(s.Item2.Images, s.Item2.Texts, plotClasses, names, project, axis, heldOut)).ToList(), spaces.Select(s => s.Item1).ToList(), title);
-Tutorials.AppDisplay.Show(() => Views(both => Pca.Fit(both).Transform(both), "PCA", "PCA of the shared space"), cell: 31);
+Tutorials.AppDisplay.Show(() => Views(both => Pca.Fit(both).Transform(both), "PCA", "PCA of the shared space"), cell: 32);
 
-// ── cell 32 ────────────────────────────────────────────────────────────
+// ── cell 33 ────────────────────────────────────────────────────────────
 var tsneClock = System.Diagnostics.Stopwatch.StartNew();
 var tsneChart = Views(both => TSne.Embed(both, perplexity: 30, iterations: Mode.Pick(smoke: 250, full: 750), exaggerationIterations: Mode.Pick(smoke: 100, full: 250), seed: 0),
     "t-SNE", "t-SNE of the shared space");
 double tsneSeconds = tsneClock.Elapsed.TotalSeconds / spaces.Length;
 Console.WriteLine($"t-SNE of {plotImages.shape[0] * 2} points: {tsneSeconds:F1} s per map");
-Tutorials.AppDisplay.Show(() => tsneChart, cell: 32);
+Tutorials.AppDisplay.Show(() => tsneChart, cell: 33);
 
 // The image–text cosine similarities for two test pairs per class (rows: images, columns: their captions, in the same order), after training with the article's loss. A trained space shows bright blocks on the diagonal — each image is close to captions of its own class, brightest where the attributes match too.
 //
-// ── cell 34 ────────────────────────────────────────────────────────────
+// ── cell 35 ────────────────────────────────────────────────────────────
 var shown = Enumerable.Range(0, data.Test.Count).GroupBy(i => data.Test[i].Label).SelectMany(g => g.Take(2)).ToList();
 var shownRows = torch.tensor(shown.Select(i => (long)i).ToArray());
 Tutorials.AppDisplay.Show(() => EmbeddingPlots.Heatmap(Retrieval.Similarity(afterSpace.Images.index_select(0, shownRows), afterSpace.Texts.index_select(0, shownRows)),
     shown.Select((i, k) => $"{k}: {names[data.Test[i].Label]} image").ToList(), shown.Select((i, k) => $"{k}: {data.Test[i].Caption}").ToList(),
-    "Image–caption cosine similarity after training"), cell: 34);
+    "Image–caption cosine similarity after training"), cell: 35);
 
 // ### What a caption retrieves
 //
 // Captions written for the test — and one for a held-out class — search the 400 test images; the five most similar are shown. ✓ marks an image whose own caption says the same thing (class and attributes); for the held-out class, one of its images.
 //
-// ── cell 36 ────────────────────────────────────────────────────────────
+// ── cell 37 ────────────────────────────────────────────────────────────
 var plotPairs = data.Test.Concat(data.ZeroShot).ToList();                   // the rows of afterSpace
 var queries = new[] { plotPairs[0], plotPairs.First(p => p.Label == 7), plotPairs.First(p => p.Label == 3 && p.Dark), plotPairs.First(p => p.Label == 8) }.ToList();
 var queryEmbeddings = afterSpace.Texts.index_select(0, torch.tensor(queries.Select(q => (long)plotPairs.IndexOf(q)).ToArray()));   // their captions, embedded above
 Tutorials.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(queryEmbeddings, queries, afterSpace.Images, plotPairs, testSplit.Images, heldOut),
-    "Top 5 test images per caption (after training with the article's loss)"), cell: 36);
+    "Top 5 test images per caption (after training with the article's loss)"), cell: 37);
 
 // ## Key results
 //
-// Retrieval and zero-shot figures are means over the seeds of the run (one in smoke mode, three in full mode); `_sd` is their standard deviation. `zero_shot_acc` is the locked text tower with descriptions; `zero_shot_acc_finetuned` the fine-tuned text tower with descriptions; `_names` the same with bare class names (`lib/Contrastive/KeyResults.cs` lists every key).
+// Retrieval and zero-shot figures are means over the seeds of the run (one in smoke mode, three in full mode); `_sd` is their standard deviation. `zero_shot_acc` is the locked text tower with descriptions; `zero_shot_acc_finetuned` the fine-tuned text tower with descriptions; `_names` the same with bare class names; `zero_shot_val…` the same four on the validation images (`lib/Contrastive/KeyResults.cs` lists every key).
 //
-// ── cell 38 ────────────────────────────────────────────────────────────
+// ── cell 39 ────────────────────────────────────────────────────────────
 var report = KeyResults.Of(before, runs["article margin"], runs["Hadsell margin"], runs["InfoNCE"], locked, chanceR1, cost, tsneSeconds);
 foreach (var (k, v) in report) Console.WriteLine(Results.Report(k, v, k.EndsWith("seconds") ? "s" : null));
 
@@ -368,14 +376,14 @@ foreach (var (k, v) in report) Console.WriteLine(Results.Report(k, v, k.EndsWith
 // `image.unsqueeze(1) - text.unsqueeze(0)` broadcasts to (B, B, D); `.pow(2).sum(-1)` gives d² (B, B) — no square root. `.clamp_min(0)` is max(0, ·), and `.mean()` averages every entry.
 // </details>
 //
-// ── cell 41 ────────────────────────────────────────────────────────────
+// ── cell 42 ────────────────────────────────────────────────────────────
 Tensor MyMarginLoss(Tensor image, Tensor text, Tensor y)
 {
     // Your code here.
     throw new NotImplementedException();
 }
 
-// ── cell 42 ────────────────────────────────────────────────────────────
+// ── cell 43 ────────────────────────────────────────────────────────────
 Exercises.CheckMarginLoss(MyMarginLoss);
 
 // ### Exercise 2 · CLIP's symmetric InfoNCE
@@ -387,14 +395,14 @@ Exercises.CheckMarginLoss(MyMarginLoss);
 // `nn.functional.normalize(x, p: 2, dim: 1)`, `u.matmul(v.T)`, targets `torch.arange(B)`, `nn.functional.cross_entropy(logits, targets)`; the transposed logits `logits.T` give the other direction.
 // </details>
 //
-// ── cell 44 ────────────────────────────────────────────────────────────
+// ── cell 45 ────────────────────────────────────────────────────────────
 Tensor MyInfoNce(Tensor image, Tensor text, double scale)
 {
     // Your code here.
     throw new NotImplementedException();
 }
 
-// ── cell 45 ────────────────────────────────────────────────────────────
+// ── cell 46 ────────────────────────────────────────────────────────────
 Exercises.CheckInfoNce(MyInfoNce);
 
 // ## What to try next

@@ -38,6 +38,10 @@ public class FashionCaptionsTests
         Assert.Equal(2 * (7 * 60 - 70), set.Train.Count);
         Assert.Equal(280, set.Test.Count);
         Assert.Equal(120, set.ZeroShot.Count);
+        // The zero-shot validation images: held-out classes only, from the training split, 60 per class (never trained on).
+        Assert.Equal(180, set.ZeroShotValidation.Count);
+        Assert.All(set.ZeroShotValidation, p => Assert.Contains(p.Label, FashionCaptions.HeldOutClasses));
+        Assert.Empty(set.ZeroShotValidation.Select(p => p.ImageIndex).Intersect(set.Train.Concat(set.Validation).Select(p => p.ImageIndex)));
         // Both attribute values occur (the thresholds are medians), and the content key says what the caption says.
         Assert.Contains(set.Test, p => p.Dark);
         Assert.Contains(set.Test, p => !p.Large);
@@ -59,7 +63,7 @@ public class FashionCaptionsListingTests
         using var test = FashionMnist.LoadSmallTest();
         var set = FashionCaptions.Build(train, test, validationPerClass: 10, captionsPerTrainImage: 2);
         var lines = new List<string> { "split\timage_row\tclass\tdark\tlarge\tcontent_key\ttemplate\tcaption" };
-        foreach (var (split, pairs) in new[] { ("train", set.Train), ("validation", set.Validation), ("test", set.Test), ("zero-shot", set.ZeroShot) })
+        foreach (var (split, pairs) in new[] { ("train", set.Train), ("validation", set.Validation), ("test", set.Test), ("zero-shot", set.ZeroShot), ("zero-shot validation", set.ZeroShotValidation) })
             lines.AddRange(pairs.Select(p => $"{split}\t{p.ImageIndex}\t{FashionCaptions.PromptNames[p.Label]}\t{(p.Dark ? 1 : 0)}\t{(p.Large ? 1 : 0)}\t{p.ContentKey}\t{p.Template}\t{p.Caption}"));
         var expected = string.Join("\n", lines) + "\n";
         var path = Path.Combine(Tutorials.Tests.Support.Repo.Root, "data", "fashion-captions", "captions.tsv");

@@ -49,6 +49,20 @@ public class SeedRunsTests
     }
 
     [Fact]
+    public void ValidationPredictionsAreScoredApartAndTheTestOnesAreKept()
+    {
+        var test = new Dictionary<string, long[]> { ["described"] = [0, 1, 2, 2] };
+        var r = new SeedRuns("v").Add(new Dictionary<string, double>(), test, new long[] { 0, 1, 2, 1 },
+            new Dictionary<string, long[]> { ["described"] = [1, 1, 0] }, new long[] { 0, 1, 0 });
+        Assert.Equal(0.75, r[0, "zero_shot_described"], 12);
+        Assert.Equal(2 / 3.0, r[0, "zero_shot_described_val"], 12);
+        Assert.Same(test["described"], r.Predictions[0]["described"]);   // confusion tables show the test images
+        var ex = Assert.Throws<ArgumentException>(() => new SeedRuns("w").Add(new Dictionary<string, double>(), test, new long[] { 0, 1, 2, 1 },
+            new Dictionary<string, long[]> { ["described"] = [1] }, null));
+        Assert.Contains("validation", ex.Message);
+    }
+
+    [Fact]
     public void TableGivesMeanAndSdPerVariant()
     {
         var t = SeedRuns.Table(new[] { Runs("a", 0.5, 0.7), Runs("b", 0.4) }, "m");

@@ -42,7 +42,8 @@ public class Notebook03Tests(SmokeRun run)
     /// The zero-shot claim: describing the held-out classes makes zero-shot work, with either text tower; the
     /// notebook's zero-shot result (<c>zero_shot_acc</c>) is the locked text tower with descriptions. No order between
     /// the locked and the fine-tuned tower is asserted: it did not hold in every seed (smoke seed 0 measured before
-    /// this change: fine-tuned 0.317 (names) → 0.650 (descriptions); locked 0.233 → 0.608; chance 0.333).
+    /// this change: fine-tuned 0.317 (names) → 0.650 (descriptions); locked 0.233 → 0.608; chance 0.333). The same
+    /// claim is asserted on the validation images, where the notebook judges it.
     /// </summary>
     [Fact]
     public void DescribingTheHeldOutClassesMakesZeroShotWork()
@@ -53,6 +54,12 @@ public class Notebook03Tests(SmokeRun run)
             $"locked text: descriptions {r["zero_shot_acc"]:F3} should beat bare names {r["zero_shot_acc_names"]:F3} by > 0.15");
         Assert.True(r["zero_shot_acc_finetuned"] > r["zero_shot_acc_finetuned_names"] + 0.15,
             $"fine-tuned text: descriptions {r["zero_shot_acc_finetuned"]:F3} should beat bare names {r["zero_shot_acc_finetuned_names"]:F3} by > 0.15");
+        // The choice is judged on the validation images (held-out classes, training split) before the test is read:
+        // there too, descriptions beat names with both towers (smoke seed 0 measured: locked 0.233 → 0.611,
+        // fine-tuned 0.339 → 0.633 on 180 images).
+        foreach (var tower in new[] { "", "_finetuned" })
+            Assert.True(r[$"zero_shot_val{tower}"] > r[$"zero_shot_val{tower}_names"] + 0.15,
+                $"validation{tower}: descriptions {r[$"zero_shot_val{tower}"]:F3} should beat bare names {r[$"zero_shot_val{tower}_names"]:F3} by > 0.15");
         // The locked variant still aligns the seen classes.
         Assert.True(r["locked_t2i_r1"] > 3 * r["chance_r1"], $"locked text, text→image R@1 {r["locked_t2i_r1"]:F3} vs chance {r["chance_r1"]:F3}");
     }
