@@ -75,6 +75,12 @@ public sealed class CachedInputs : IDisposable
     /// <summary>Index of each zero-shot validation image's class among the held-out classes.</summary>
     public IReadOnlyList<long> ZeroShotValidationTruth { get; }
 
+    /// <summary>The zero-shot prompts: one "a photo of a …" per held-out class.</summary>
+    public IReadOnlyList<string> NamePrompts { get; private set; } = [];
+
+    /// <summary>The zero-shot prompts: two descriptions per held-out class, class by class.</summary>
+    public IReadOnlyList<string> DescribedPrompts { get; private set; } = [];
+
     /// <summary>Captions for the fine-tuned text tower (states below MiniLM's last layer).</summary>
     public CachedTexts Tuned { get; }
 
@@ -83,6 +89,20 @@ public sealed class CachedInputs : IDisposable
 
     /// <summary>The cached texts the model's text tower takes: <see cref="Locked"/> when it has no trainable layer.</summary>
     public CachedTexts For(ContrastiveModel model) => model.Text.FirstTrainableLayer == model.Text.Bert.Config.NumLayers ? Locked : Tuned;
+
+    /// <summary>
+    /// Loads the pretrained ResNet and MiniLM from their packages, runs their frozen parts once (<see cref="Build"/>)
+    /// and frees them: only what they computed is kept. The zero-shot prompts of <paramref name="heldOut"/> are the
+    /// bare class names ("a photo of a sandal") and two descriptions per class (<see cref="FashionCaptions.Descriptions"/>).
+    /// </summary>
+    public static CachedInputs Load(FashionCaptionSet data, Tensor trainImages, Tensor testImages, IReadOnlyList<int> heldOut, Device? device = null)
+    {
+        var namePrompts = ZeroShot.Prompts(heldOut.Select(c => FashionCaptions.PromptNames[c]));
+        var describedPrompts = heldOut.SelectMany(c => FashionCaptions.Descriptions[c]).ToList();
+        using var resnet = Tutorials.Pretrained.ImageNetResNet.Load(device);
+        using var minilm = Tutorials.Pretrained.MiniLm.Load(device);
+        return Build(data, trainImages, testImages, resnet, Tutorials.Pretrained.ImageNetResNet.LoadPreprocess(), minilm, namePrompts, describedPrompts, heldOut);
+    }
 
     /// <summary>
     /// Runs the frozen parts once: ResNet up to layer3 on every image (resized to <paramref name="side"/> px), kept
@@ -111,6 +131,7 @@ public sealed class CachedInputs : IDisposable
         var lockedCache = new CaptionCache(minilm, firstTrainableLayer: layers, allTexts);
         var inputs = new CachedInputs(train, validation, test, zeroShot, zeroShotValidation, data, heldOut,
             CachedTexts.Of(tunedCache, data, namePrompts, describedPrompts), CachedTexts.Of(lockedCache, data, namePrompts, describedPrompts));
+        (inputs.NamePrompts, inputs.DescribedPrompts) = (namePrompts, describedPrompts);
         FreedMemory.ReturnToSystem();   // the frozen passes' activations are freed; give their pages back too
         return inputs;
     }

@@ -10,6 +10,27 @@ namespace Tutorials.Contrastive;
 /// </summary>
 public static class CaptionSearch
 {
+    /// <summary>
+    /// Example queries from <paramref name="pairs"/>: the first caption, the first sneaker, the first dark dress, and
+    /// the first bag (a held-out class no training caption named).
+    /// </summary>
+    public static List<CaptionedImage> ExampleQueries(IReadOnlyList<CaptionedImage> pairs) =>
+        [pairs[0], pairs.First(p => p.Label == 7), pairs.First(p => p.Label == 3 && p.Dark), pairs.First(p => p.Label == 8)];
+
+    /// <summary>
+    /// Searches the images of <paramref name="space"/> with the captions of <paramref name="queries"/> as embedded in
+    /// the same space (both rows follow <paramref name="pairs"/>, so each query is one of them).
+    /// </summary>
+    public static List<(string Query, Tensor Images, IReadOnlyList<bool> Correct)> TopImages(IReadOnlyList<CaptionedImage> queries,
+        (Tensor Images, Tensor Texts) space, IReadOnlyList<CaptionedImage> pairs, Tensor grayImages, IReadOnlyCollection<int> classOnly, int k = 5)
+    {
+        var rows = queries.Select(q => (long)pairs.ToList().IndexOf(q)).ToArray();
+        if (rows.Contains(-1)) throw new ArgumentException("Expected every query to be one of the searched pairs (its caption is taken from the space's text rows).");
+        using var index = tensor(rows);
+        using var queryEmbeddings = space.Texts.index_select(0, index);
+        return TopImages(queryEmbeddings, queries, space.Images, pairs, grayImages, classOnly, k);
+    }
+
     /// <param name="queryEmbeddings">(Q, D), row q from <paramref name="queries"/>[q].</param>
     /// <param name="queries">The query pairs (their captions were embedded).</param>
     /// <param name="imageEmbeddings">(N, D), row i from <paramref name="searched"/>[i].</param>

@@ -69,6 +69,15 @@ public static class EmbeddingPlots
             classNames, "", markedClasses, axis);
     }
 
+    /// <summary>
+    /// Several shared spaces (e.g. before | after | locked text), each drawn by <see cref="Space"/> with the same
+    /// projection, side by side (<see cref="SideBySide"/>). Row i of every space is of class <paramref name="classes"/>[i].
+    /// </summary>
+    public static GenericChart Spaces(IReadOnlyList<(string Title, (Tensor Images, Tensor Texts) Space)> spaces, IReadOnlyList<int> classes,
+        IReadOnlyList<string> classNames, Func<Tensor, Tensor> project, string axis, string title, IReadOnlyCollection<int>? markedClasses = null) =>
+        SideBySide(spaces.Select(s => Space(s.Space.Images, s.Space.Texts, classes, classNames, project, axis, markedClasses)).ToList(),
+            spaces.Select(s => s.Title).ToList(), title);
+
     /// <summary>Charts next to each other in one row (e.g. before | after), each with its own subplot title.</summary>
     public static GenericChart SideBySide(IReadOnlyList<GenericChart> charts, IReadOnlyList<string> titles, string title, int height = 520)
     {
@@ -90,6 +99,23 @@ public static class EmbeddingPlots
         return CSharpChart.Heatmap<double, string, string, string>(zData: z, X: columnLabels.ToArray(), Y: rowLabels.ToArray(), ReverseYAxis: true,
                 ColorScale: StyleParam.Colorscale.Viridis)
             .WithTitle(title);
+    }
+
+    /// <summary>
+    /// The image–caption cosine similarities of the first <paramref name="perClass"/> pairs of each class in
+    /// <paramref name="pairs"/> (rows of <paramref name="space"/>): rows are the images, columns their captions, in the
+    /// same order, so a trained space shows bright blocks on the diagonal.
+    /// </summary>
+    public static GenericChart PairHeatmap((Tensor Images, Tensor Texts) space, IReadOnlyList<Tutorials.Data.CaptionedImage> pairs,
+        IReadOnlyList<string> classNames, int perClass, string title)
+    {
+        var shown = Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].Label).SelectMany(g => g.Take(perClass)).ToList();
+        using var rows = tensor(shown.Select(i => (long)i).ToArray());
+        using var images = space.Images.index_select(0, rows);
+        using var texts = space.Texts.index_select(0, rows);
+        using var similarity = Tutorials.Contrastive.Retrieval.Similarity(images, texts);
+        return Heatmap(similarity, shown.Select((i, k) => $"{k}: {classNames[pairs[i].Label]} image").ToList(),
+            shown.Select((i, k) => $"{k}: {pairs[i].Caption}").ToList(), title);
     }
 
     /// <summary>

@@ -27,7 +27,6 @@ using Tutorials.Data;
 using Tutorials.Contrastive;
 using Tutorials.Training;
 using Tutorials.Pretrained;
-using Plotly.NET;
 
 // # 03 · A shared embedding space: contrastive learning of an image encoder and a text encoder
 //
@@ -85,14 +84,10 @@ Tutorials.AppDisplay.Show(() => data.Preview(names), cell: 5);
 // ── cell 7 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
 var clock = System.Diagnostics.Stopwatch.StartNew();
-var namePrompts = ZeroShot.Prompts(heldOut.Select(c => names[c]));                     // "a photo of a sandal", …
-var describedPrompts = heldOut.SelectMany(c => FashionCaptions.Descriptions[c]).ToList(); // two per class, averaged
-CachedInputs inputs;
-using (var resnet = ImageNetResNet.Load(device))                                        // only what their frozen parts compute is kept
-using (var minilm = MiniLm.Load(device))
-    inputs = CachedInputs.Build(data, trainSplit.Images, testSplit.Images, resnet, ImageNetResNet.LoadPreprocess(), minilm, namePrompts, describedPrompts, heldOut);
+var inputs = CachedInputs.Load(data, trainSplit.Images, testSplit.Images, heldOut, device);   // loads both towers, keeps only what their frozen parts compute
 Console.WriteLine($"loaded and cached in {clock.Elapsed.TotalSeconds:F1} s on {device}: image maps {string.Join("×", inputs.TrainImages.shape)}, " +
                   $"caption states {string.Join("×", inputs.Tuned.Train.Hidden.shape)}");
+Console.WriteLine($"zero-shot prompts: {string.Join(" | ", inputs.NamePrompts)}\ndescribed: {string.Join(" | ", inputs.DescribedPrompts)}");
 
 // ## The model: two towers, two heads, one temperature
 //
@@ -161,14 +156,7 @@ Tensor ClipLoss(Tensor image, Tensor text, Tensor logitScale)
     return (nn.functional.cross_entropy(logits, target) + nn.functional.cross_entropy(logits.T, target)) / 2;
 }
 
-Kit.Seed(1);                                                              // 4-d: random pairs are often inside the margin
-var (a, b) = (nn.functional.normalize(torch.randn(8, 4), dim: 1), nn.functional.normalize(torch.randn(8, 4), dim: 1));
-var someKeys = torch.tensor(new long[] { 0, 1, 0, 2, 3, 1, 4, 5 });
-var y = ContrastiveLosses.SameKey(someKeys, someKeys);
-var scale = torch.tensor((float)ContrastiveLosses.InitialLogitScale);
-Console.WriteLine($"article margin {ArticleMargin(a, b, y).item<float>():F5} (lib {ContrastiveLosses.Margin(a, b, y).item<float>():F5}); " +
-                  $"Hadsell {HadsellMargin(a, b, y).item<float>():F5} (lib {ContrastiveLosses.HadsellMargin(a, b, y).item<float>():F5}); " +
-                  $"InfoNCE {ClipLoss(a, b, scale).item<float>():F5} (lib {ContrastiveLosses.InfoNce(a, b, scale).item<float>():F5})");
+Console.WriteLine(InlineLossCheck.Compare(ArticleMargin, HadsellMargin, ClipLoss));   // one small batch through these lines and through the kit
 
 // ### The article's own call: a label vector
 //
@@ -319,14 +307,12 @@ Tutorials.AppDisplay.Show(() => ConfusionTable.Of(inputs.ZeroShotTruth, new[] { 
 // ── cell 32 ────────────────────────────────────────────────────────────
 var plotClasses = data.Test.Concat(data.ZeroShot).Select(p => p.Label).ToList();
 var spaces = new[] { ("before training", beforeSpace), ("after (article's margin loss)", afterSpace), ("locked text (InfoNCE)", lockedSpace) };
-GenericChart Views(Func<Tensor, Tensor> project, string axis, string title) => EmbeddingPlots.SideBySide(
-    spaces.Select(s => EmbeddingPlots.Space(s.Item2.Images, s.Item2.Texts, plotClasses, names, project, axis, heldOut)).ToList(), spaces.Select(s => s.Item1).ToList(), title);
-Tutorials.AppDisplay.Show(() => Views(both => Pca.Fit(both).Transform(both), "PCA", "PCA of the shared space"), cell: 32);
+Tutorials.AppDisplay.Show(() => EmbeddingPlots.Spaces(spaces, plotClasses, names, both => Pca.Fit(both).Transform(both), "PCA", "PCA of the shared space", heldOut), cell: 32);
 
 // ── cell 33 ────────────────────────────────────────────────────────────
 var tsneClock = System.Diagnostics.Stopwatch.StartNew();
-var tsneChart = Views(both => TSne.Embed(both, perplexity: 30, iterations: Mode.Pick(smoke: 250, full: 750), exaggerationIterations: Mode.Pick(smoke: 100, full: 250), seed: 0),
-    "t-SNE", "t-SNE of the shared space");
+var tsneChart = EmbeddingPlots.Spaces(spaces, plotClasses, names, both => TSne.Embed(both, perplexity: 30, iterations: Mode.Pick(smoke: 250, full: 750),
+    exaggerationIterations: Mode.Pick(smoke: 100, full: 250), seed: 0), "t-SNE", "t-SNE of the shared space", heldOut);
 double tsneSeconds = tsneClock.Elapsed.TotalSeconds / spaces.Length;
 Console.WriteLine($"t-SNE of {plotImages.shape[0] * 2} points: {tsneSeconds:F1} s per map");
 Tutorials.AppDisplay.Show(() => tsneChart, cell: 33);
@@ -334,11 +320,7 @@ Tutorials.AppDisplay.Show(() => tsneChart, cell: 33);
 // The image–text cosine similarities for two test pairs per class (rows: images, columns: their captions, in the same order), after training with the article's loss. A trained space shows bright blocks on the diagonal — each image is close to captions of its own class, brightest where the attributes match too.
 //
 // ── cell 35 ────────────────────────────────────────────────────────────
-var shown = Enumerable.Range(0, data.Test.Count).GroupBy(i => data.Test[i].Label).SelectMany(g => g.Take(2)).ToList();
-var shownRows = torch.tensor(shown.Select(i => (long)i).ToArray());
-Tutorials.AppDisplay.Show(() => EmbeddingPlots.Heatmap(Retrieval.Similarity(afterSpace.Images.index_select(0, shownRows), afterSpace.Texts.index_select(0, shownRows)),
-    shown.Select((i, k) => $"{k}: {names[data.Test[i].Label]} image").ToList(), shown.Select((i, k) => $"{k}: {data.Test[i].Caption}").ToList(),
-    "Image–caption cosine similarity after training"), cell: 35);
+Tutorials.AppDisplay.Show(() => EmbeddingPlots.PairHeatmap(afterSpace, data.Test, names, perClass: 2, "Image–caption cosine similarity after training"), cell: 35);
 
 // ### What a caption retrieves
 //
@@ -346,9 +328,7 @@ Tutorials.AppDisplay.Show(() => EmbeddingPlots.Heatmap(Retrieval.Similarity(afte
 //
 // ── cell 37 ────────────────────────────────────────────────────────────
 var plotPairs = data.Test.Concat(data.ZeroShot).ToList();                   // the rows of afterSpace
-var queries = new[] { plotPairs[0], plotPairs.First(p => p.Label == 7), plotPairs.First(p => p.Label == 3 && p.Dark), plotPairs.First(p => p.Label == 8) }.ToList();
-var queryEmbeddings = afterSpace.Texts.index_select(0, torch.tensor(queries.Select(q => (long)plotPairs.IndexOf(q)).ToArray()));   // their captions, embedded above
-Tutorials.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(queryEmbeddings, queries, afterSpace.Images, plotPairs, testSplit.Images, heldOut),
+Tutorials.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(CaptionSearch.ExampleQueries(plotPairs), afterSpace, plotPairs, testSplit.Images, heldOut),
     "Top 5 test images per caption (after training with the article's loss)"), cell: 37);
 
 // ## Key results
