@@ -260,7 +260,7 @@ Console.WriteLine($"image→text R@1, InfoNCE − article margin: {infoNceGap}; 
 //
 // ## Zero-shot: making new class names work
 //
-// Test images of **sandal, shirt and bag** — classes no training caption mentioned — are classified by their similarity to a prompt per class. Two ideas are tried, alone and together:
+// Images of **sandal, shirt and bag** — classes no training caption mentioned — are classified by their similarity to a prompt per class. Two ideas are tried, alone and together:
 // - **describe, don't just name**: the prompt is two short descriptions of what the item looks like ("an open shoe with thin straps"), averaged, instead of "a photo of a sandal";
 // - **lock the text tower**: the text tower is not trained at all (no layer, no head), and only the image side (ResNet `layer4` and its head) learns to map images next to their captions' *pretrained* sentence embeddings — "locked-image tuning" (Zhai et al., 2022) with the roles of the towers swapped — so that words no caption used keep their pretrained place.
 //
@@ -391,7 +391,7 @@ Exercises.CheckInfoNce(MyInfoNce);
 // - **Temperature.** Freeze the logit scale at ln(1/0.07) and at ln(1/0.5): how do recall and zero-shot change? Watch the learned temperature during training.
 // - **Margins.** Train with the article's loss at margin 0.5 and 2 (on unit vectors d² runs from 0 to 4): which pairs stop contributing, and what happens to recall?
 // - **Positives in InfoNCE.** Captions that say the same thing are "false negatives" for InfoNCE; replace the diagonal targets with `SameKey` rows normalised to sum to 1 and compare.
-// - **Nearly locked.** Let the locked tower's last layer move at a tiny learning rate (1e-6): does zero-shot survive? Write your own descriptions for the held-out classes (judge them on training-split images of those classes, never on the test).
+// - **Nearly locked.** Let the locked tower's last layer move at a tiny learning rate (1e-6): does zero-shot survive? Write your own descriptions for the held-out classes — can you get more bags right? Judge them on the validation images (`zero_shot_described_val`: the training-split images of those classes), never on the test.
 // - **Heads.** Swap `MlpProjection` for `LinearProjection` and compare.
 //
 // ── end of the notebook ────────────────────────────────────────────────────────
