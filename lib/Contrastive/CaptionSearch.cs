@@ -24,8 +24,12 @@ public static class CaptionSearch
     public static List<(string Query, Tensor Images, IReadOnlyList<bool> Correct)> TopImages(IReadOnlyList<CaptionedImage> queries,
         (Tensor Images, Tensor Texts) space, IReadOnlyList<CaptionedImage> pairs, Tensor grayImages, IReadOnlyCollection<int> classOnly, int k = 5)
     {
-        var rows = queries.Select(q => (long)pairs.ToList().IndexOf(q)).ToArray();
-        if (rows.Contains(-1)) throw new ArgumentException("Expected every query to be one of the searched pairs (its caption is taken from the space's text rows).");
+        var list = pairs.ToList();
+        var rows = queries.Select(q => (long)list.IndexOf(q)).ToArray();
+        var missing = queries.Where((q, i) => rows[i] < 0).Select(q => $"\"{q.Caption}\"").ToList();
+        if (missing.Count > 0)
+            throw new ArgumentException($"Expected every query to be one of the searched pairs (its caption is taken from the space's text rows), " +
+                $"got {missing.Count} that is not: {string.Join(", ", missing)}. Pick the queries from the pairs the space was embedded from.");
         using var index = tensor(rows);
         using var queryEmbeddings = space.Texts.index_select(0, index);
         return TopImages(queryEmbeddings, queries, space.Images, pairs, grayImages, classOnly, k);

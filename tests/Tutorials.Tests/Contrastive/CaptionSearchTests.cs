@@ -41,6 +41,7 @@ public class CaptionSearchTests
         var stranger = new CaptionedImage(9, 3, Dark: false, Large: true, 0, "a large light dress");
         var ex = Assert.Throws<ArgumentException>(() => CaptionSearch.TopImages([stranger], Space(), Pairs, gray, classOnly: [8]));
         Assert.Contains("one of the searched pairs", ex.Message);
+        Assert.Contains("\"a large light dress\"", ex.Message);
     }
 
     [Fact]
