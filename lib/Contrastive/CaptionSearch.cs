@@ -14,8 +14,13 @@ public static class CaptionSearch
     /// Example queries from <paramref name="pairs"/>: the first caption, the first sneaker, the first dark dress, and
     /// the first bag (a held-out class no training caption named).
     /// </summary>
-    public static List<CaptionedImage> ExampleQueries(IReadOnlyList<CaptionedImage> pairs) =>
-        [pairs[0], pairs.First(p => p.Label == 7), pairs.First(p => p.Label == 3 && p.Dark), pairs.First(p => p.Label == 8)];
+    public static List<CaptionedImage> ExampleQueries(IReadOnlyList<CaptionedImage> pairs)
+    {
+        CaptionedImage First(Func<CaptionedImage, bool> which, string what) => pairs.FirstOrDefault(which)
+            ?? throw new ArgumentException($"Expected {what} among the {pairs.Count} pairs, found none. Pass test pairs followed by zero-shot pairs.");
+        if (pairs.Count == 0) throw new ArgumentException("Expected pairs to pick example queries from, got none.");
+        return [pairs[0], First(p => p.Label == 7, "a sneaker"), First(p => p.Label == 3 && p.Dark, "a dark dress"), First(p => p.Label == 8, "a bag")];
+    }
 
     /// <summary>
     /// Searches the images of <paramref name="space"/> with the captions of <paramref name="queries"/> as embedded in

@@ -109,6 +109,9 @@ public static class EmbeddingPlots
     public static GenericChart PairHeatmap((Tensor Images, Tensor Texts) space, IReadOnlyList<Tutorials.Data.CaptionedImage> pairs,
         IReadOnlyList<string> classNames, int perClass, string title)
     {
+        if (space.Images.shape[0] < pairs.Count || space.Texts.shape[0] < pairs.Count)
+            throw new ArgumentException($"Expected a space with a row for each of the {pairs.Count} pairs (row i = pair i), got {space.Images.shape[0]} image " +
+                $"and {space.Texts.shape[0]} caption rows. Pass the pairs the space was embedded from (they may be its first rows).");
         var shown = Enumerable.Range(0, pairs.Count).GroupBy(i => pairs[i].Label).SelectMany(g => g.Take(perClass)).ToList();
         using var rows = tensor(shown.Select(i => (long)i).ToArray());
         using var images = space.Images.index_select(0, rows);

@@ -178,6 +178,7 @@ try { ContrastiveLosses.Margin(image3, text3, labelVector); } catch (ArgumentExc
 // ── cell 17 ────────────────────────────────────────────────────────────
 void Evaluate(ContrastiveModel m, SeedRuns into)
 {
+    using var scope = torch.NewDisposeScope();                              // the embeddings live only for this evaluation
     var text = inputs.For(m);                                                // the cache that fits its text tower
     var (img, txt) = m.EmbedAll(inputs.TestImages, text.Test);
     var classes = new Dictionary<string, Tensor>

@@ -45,6 +45,13 @@ public class CaptionSearchTests
     }
 
     [Fact]
+    public void ExampleQueriesNameWhatIsMissing()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CaptionSearch.ExampleQueries(Pairs));   // no sneaker among them
+        Assert.Contains("a sneaker", ex.Message);
+    }
+
+    [Fact]
     public void InlineLossCheckShowsAWrongLossAsADifferentNumber()
     {
         var same = InlineLossCheck.Compare((i, t, y, m) => ContrastiveLosses.Margin(i, t, y, m), (i, t, y, m) => ContrastiveLosses.HadsellMargin(i, t, y, m),
