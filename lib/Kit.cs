@@ -1,6 +1,7 @@
 using Microsoft.Data.Analysis;
 using Tutorials.Environment;
 using TorchSharp;
+using Tutorials.Display;
 
 namespace Tutorials;
 
@@ -11,22 +12,26 @@ namespace Tutorials;
 /// </summary>
 public static class Kit
 {
-    static TorchSharpNativeFix.Outcome? _fix;
-
-    /// <summary>Prepares the process; safe to call more than once. Prints a one-line status.</summary>
-    public static void Setup(long seed = 0)
+    /// <summary>
+    /// Prepares the process; safe to call more than once. Prints which run size runs, what it costs, and the device.
+    /// <paramref name="size"/>: "learner" (minutes; the default) or "study" (3 seeds and the ablations); the environment
+    /// variable TUTORIALS_MODE wins when set.
+    /// </summary>
+    public static void Setup(string size = RunSize.Learner, long seed = 0)
     {
+        RunSize.Choose(size);
         var fix = EnsureNativeFix();
         FSharpCoreRedirect.Install();
-        Display.RegisterFormatters();
+        Formatters.RegisterFormatters();
         Seed(seed);
-        var status = $"Tutorials kit ready · mode {Mode.Current.ToString().ToLowerInvariant()} · device {Devices.Default.type} · " +
-                     $"{torch.get_num_threads()} CPU threads · seed {seed}" + (fix.Needed && fix.Patched.Count > 0 ? $"\n{fix.Message}" : "");
+        var status = $"Tutorials kit ready · {RunSize.Current} run ({RunSize.Source}): {RunSize.CostOf(RunSize.Current)}\n" +
+                     $"device {Devices.Default.type} · {torch.get_num_threads()} CPU threads · seed {seed}" +
+                     (fix.Needed && fix.Patched.Count > 0 ? $"\n{fix.Message}" : "");
         Console.WriteLine(status);
     }
 
     /// <summary>Applies <see cref="TorchSharpNativeFix"/> before anything touches libtorch.</summary>
-    public static TorchSharpNativeFix.Outcome EnsureNativeFix() => _fix ??= TorchSharpNativeFix.Apply();
+    public static TorchSharpNativeFix.Outcome EnsureNativeFix() => TorchSharpNativeFix.Apply();
 
     /// <summary>Seeds TorchSharp's generator so that CPU runs repeat exactly.</summary>
     public static void Seed(long seed)
@@ -50,7 +55,7 @@ public static class Kit
             ("torch CPU threads", torch.get_num_threads().ToString()),
             ("CUDA available", Devices.CudaAvailable ? $"yes ({torch.cuda.device_count()} device(s))" : "no (CPU backend package TorchSharp-cpu)"),
             ("device used", Devices.Default.type.ToString()),
-            ("run mode", Mode.Current.ToString()),
+            ("run size", $"{RunSize.Current} ({RunSize.Source})"),
             ("TorchSharp native fix", EnsureNativeFix().Message),
             ("oneDNN instruction set", OneDnnIsaCap.Message),
             ("channels-last convolution", ChannelsLastConvCheck.Run().Message),

@@ -69,17 +69,4 @@ public sealed class SentenceEmbedder : nn.Module<TokenBatch, Tensor>
         finally { if (wasTraining) train(); }
     }
 
-    /// <summary>Stops gradients for the encoder (use it as a fixed feature extractor).</summary>
-    public SentenceEmbedder Freeze()
-    {
-        foreach (var p in encoder.parameters()) p.requires_grad = false;
-        return this;
-    }
-
-    /// <summary>Lets the encoder train again after <see cref="Freeze"/>.</summary>
-    public SentenceEmbedder Unfreeze()
-    {
-        foreach (var p in encoder.parameters()) p.requires_grad = true;
-        return this;
-    }
 }

@@ -43,11 +43,11 @@ public static class Ensemble
     /// Class probabilities (N, C) of a trained model over all rows of <paramref name="batches"/> (in row order),
     /// on the CPU: eval mode, no autograd, one dispose scope per batch. <paramref name="logits"/> maps a batch to logits.
     /// </summary>
-    public static Tensor Probabilities(nn.Module model, Func<Tensor[], Tensor> logits, Training.TensorBatches batches, Device? device = null)
+    public static Tensor Probabilities(nn.Module model, Func<Tensor[], Tensor> logits, Data.TensorBatches batches, Device? device = null)
     {
         if (batches.Shuffle)
             throw new ArgumentException("Expected unshuffled batches (row order), so that row i of every member's probabilities is the same example. Use batches.WithShuffle(false).", nameof(batches));
-        return Inference.EvalPass.Collect(batches, b => nn.functional.softmax(logits(b), 1), [model], device);
+        return Evaluation.EvalPass.Collect(batches, b => nn.functional.softmax(logits(b), 1), [model], device);
     }
 
     /// <summary>Fraction of rows whose most probable class is the label.</summary>

@@ -46,7 +46,7 @@ public static class WeightAveraging
                 into.copy_(alpha < 0.5 ? x : y);
         }
         scope.DisposeEverything();
-        Training.FreedMemory.ReturnToSystem();   // the mixing temporaries (three copies of the weights) are freed now
+        Environment.FreedMemory.ReturnToSystem();   // the mixing temporaries (three copies of the weights) are freed now
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public static class WeightAveraging
     /// every batch counts equally), without autograd. Everything else stays in eval mode (no dropout), no weight
     /// changes. Leaves the model in eval mode; returns the number of BatchNorm layers updated.
     /// </summary>
-    public static int RecomputeBatchNorm(nn.Module model, Training.TensorBatches batches, Func<Tensor[], Tensor> forward, Device? device = null)
+    public static int RecomputeBatchNorm(nn.Module model, Data.TensorBatches batches, Func<Tensor[], Tensor> forward, Device? device = null)
     {
         var norms = model.modules().OfType<NormBase>().Where(n => n.track_running_stats).ToList();
         var momenta = norms.Select(n => n.momentum).ToList();

@@ -1,7 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using Tutorials.Inference;
 using static TorchSharp.torch;
+using Tutorials.Evaluation;
+using Tutorials.Losses;
 
 namespace Tutorials.Contrastive;
 
@@ -39,7 +40,7 @@ public sealed class ContrastiveModel : nn.Module
     /// Unit-length embeddings of a whole cached set, <paramref name="chunk"/> rows at a time, in eval mode without
     /// autograd (the module's mode is restored). Returned on the CPU.
     /// </summary>
-    public (Tensor Images, Tensor Texts) EmbedAll(Tensor imageMaps, CachedText texts, int chunk = 128) =>
+    public (Tensor Images, Tensor Texts) EmbedAll(Tensor imageMaps, FrozenTextStates texts, int chunk = 128) =>
         (EmbedImages(imageMaps, chunk), EmbedTexts(texts, chunk));
 
     /// <summary>Unit-length embeddings of cached layer3 maps (see <see cref="EmbedAll"/>).</summary>
@@ -50,7 +51,7 @@ public sealed class ContrastiveModel : nn.Module
     }
 
     /// <summary>Unit-length embeddings of cached captions (see <see cref="EmbedAll"/>).</summary>
-    public Tensor EmbedTexts(CachedText texts, int chunk = 128)
+    public Tensor EmbedTexts(FrozenTextStates texts, int chunk = 128)
     {
         var device = logit_scale.device;
         return EvalPass.Collect(texts.Count, chunk, (s, n) => text.call(texts.Hidden.narrow(0, s, n).to(device), texts.Mask.narrow(0, s, n).to(device)), [this]);

@@ -1,9 +1,10 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Tutorials.Backbones;
-using Tutorials.Inference;
 using Tutorials.Training;
 using static TorchSharp.torch;
+using Tutorials.Evaluation;
+using Tutorials.Freezing;
 
 namespace Tutorials.Contrastive;
 
@@ -34,10 +35,8 @@ public sealed class ImageTower : nn.Module<Tensor, Tensor>
         this.backbone = backbone;
         this.head = head;
         RegisterComponents();
-        Freezing.FreezeAllExcept(backbone, "layer4");
-        if (freezeBatchNorm)
-            foreach (var (_, m) in backbone.named_modules())
-                if (m is BatchNorm2d bn) foreach (var p in bn.parameters()) p.requires_grad = false;
+        Freezer.FreezeAllExcept(backbone, "layer4");
+        if (freezeBatchNorm) Freezer.FreezeBatchNorm(backbone);
     }
 
     public ResNetBackbone Backbone => backbone;

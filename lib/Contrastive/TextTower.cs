@@ -1,14 +1,15 @@
 using TorchSharp;
 using Tutorials.Backbones;
-using Tutorials.Inference;
 using Tutorials.Text;
 using Tutorials.Training;
 using static TorchSharp.torch;
+using Tutorials.Evaluation;
+using Tutorials.Freezing;
 
 namespace Tutorials.Contrastive;
 
 /// <summary>Token states below the trainable layers, and the attention mask that goes with them.</summary>
-public sealed record CachedText(Tensor Hidden, Tensor Mask) : IDisposable
+public sealed record FrozenTextStates(Tensor Hidden, Tensor Mask) : IDisposable
 {
     public long Count => Hidden.shape[0];
     public void Dispose() { Hidden.Dispose(); Mask.Dispose(); }
@@ -43,8 +44,8 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
         FirstTrainableLayer = n - trainableLayers;
         RegisterComponents();
         topLayers = Enumerable.Range(FirstTrainableLayer, trainableLayers).Select(i => Layer(bert, i)).ToList();
-        if (trainableLayers == 0) foreach (var p in bert.parameters()) p.requires_grad = false;
-        else Freezing.FreezeAllExcept(bert, topLayers.Select((_, k) => $"encoder.layer.{FirstTrainableLayer + k}").ToArray());
+        if (trainableLayers == 0) Freezer.Freeze(bert);
+        else Freezer.FreezeAllExcept(bert, topLayers.Select((_, k) => $"encoder.layer.{FirstTrainableLayer + k}").ToArray());
     }
 
     /// <summary>
@@ -76,7 +77,7 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
     /// Runs the frozen part once: tokenise (every row padded to <paramref name="padTo"/> or the longest text),
     /// embeddings, layers 0 … <paramref name="firstTrainableLayer"/> − 1. Eval mode, no autograd.
     /// </summary>
-    public static CachedText CacheBelow(BertEncoder bert, BertTextTokenizer tokenizer, IReadOnlyList<string> texts,
+    public static FrozenTextStates CacheBelow(BertEncoder bert, BertTextTokenizer tokenizer, IReadOnlyList<string> texts,
         int firstTrainableLayer, int? padTo = null, int chunk = 128, Device? device = null)
     {
         var on = bert.parameters().First().device;
@@ -98,7 +99,7 @@ public sealed class TextTower : nn.Module<Tensor, Tensor, Tensor>
         }, [bert], resultDevice: device ?? on);
         var masks = all.AttentionMask.to(device ?? on).clone();
         all.Dispose();
-        return new CachedText(hidden, masks);
+        return new FrozenTextStates(hidden, masks);
     }
 
     static nn.Module<Tensor, Tensor, Tensor> Layer(BertEncoder bert, int index) =>

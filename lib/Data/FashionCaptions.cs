@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Analysis;
 using static TorchSharp.torch;
+using Tutorials.Contrastive;
+using Tutorials.Files;
 
 namespace Tutorials.Data;
 

@@ -1,6 +1,7 @@
 using Tutorials.Audio;
 using TorchSharp;
 using static TorchSharp.torch;
+using Tutorials.Files;
 
 namespace Tutorials.Data;
 

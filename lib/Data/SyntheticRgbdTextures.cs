@@ -1,3 +1,4 @@
+using Tutorials.Files;
 namespace Tutorials.Data;
 
 /// <summary>

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
+using Tutorials.Environment;
+using Tutorials.Files;
 
-namespace Tutorials;
+namespace Tutorials.Display;
 
 /// <summary>
 /// What a notebook shows, for a tutorial run as a console app (<c>dotnet run notebooks/apps/01-….cs</c>).
@@ -85,9 +87,7 @@ public static class AppDisplay
         var name = $"{++_files:00}-cell{cell:00}-{kind}.html";
         var path = Path.Combine(folder, name);
         var page = $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{kind} of cell {cell}</title></head>\n<body>\n{fragment}\n</body></html>\n";
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";   // a reader never sees half a file
-        File.WriteAllText(temp, page);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteText(path, page);   // a reader never sees half a file
         Console.WriteLine($"[{kind} written to {path}]");
     }
 }

@@ -1,6 +1,6 @@
 using Plotly.NET;
 
-namespace Tutorials;
+namespace Tutorials.Display;
 
 /// <summary>Small conveniences missing from Plotly.NET.CSharp 0.14 (which has axis titles but no chart title).</summary>
 public static class ChartExtensions

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Plotly.NET;
 
-namespace Tutorials;
+namespace Tutorials.Display;
 
 /// <summary>
 /// Renders a Plotly.NET chart as HTML that works offline: the first chart shown in a kernel carries plotly.js

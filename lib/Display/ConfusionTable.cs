@@ -1,6 +1,6 @@
 using Microsoft.Data.Analysis;
 
-namespace Tutorials;
+namespace Tutorials.Display;
 
 /// <summary>
 /// Confusion tables as a data frame: one row per (variant, true class), one column per predicted class, counts.

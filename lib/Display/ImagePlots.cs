@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Html;
 using TorchSharp;
 using static TorchSharp.torch;
 using CSharpChart = Plotly.NET.CSharp.Chart;
+using Tutorials.Display;
 
-namespace Tutorials;
+namespace Tutorials.Display;
 
 /// <summary>Pictures of data and results as Plotly charts: image grids and confusion matrices.</summary>
 public static class ImagePlots

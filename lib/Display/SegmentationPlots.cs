@@ -3,8 +3,9 @@ using Plotly.NET.LayoutObjects;
 using TorchSharp;
 using static TorchSharp.torch;
 using CSharpChart = Plotly.NET.CSharp.Chart;
+using Tutorials.Display;
 
-namespace Tutorials;
+namespace Tutorials.Display;
 
 /// <summary>
 /// Segmentation results side by side: one row per scene, one column per view (image, depth, ground truth, one

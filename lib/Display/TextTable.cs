@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
 
-namespace Tutorials;
+namespace Tutorials.Display;
 
 /// <summary>
 /// A <see cref="DataFrame"/> as a plain-text table for the console: one line per row, columns padded, numbers
-/// right-aligned with 4 significant digits (as in the notebook's HTML table, <see cref="Display.ToHtml"/>).
+/// right-aligned with 4 significant digits (as in the notebook's HTML table, <see cref="Formatters.ToHtml"/>).
 /// </summary>
 public static class TextTable
 {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Tutorials.Files;
 
 namespace Tutorials.Environment;
 
@@ -119,17 +120,7 @@ public static class ElfVersionPatch
         foreach (var m in matches)
             BinaryPrimitives.WriteUInt16LittleEndian(elf.AsSpan((int)m.FlagsOffset), (ushort)(m.Flags | VerFlgWeak));
 
-        var temp = path + ".tmp-" + System.Environment.ProcessId;
-        File.WriteAllBytes(temp, elf);
-        try
-        {
-            File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
-            File.Move(temp, path, overwrite: true); // rename: readers see the old or the new file, never half of one
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteBytes(path, elf);   // rename: readers see the old or the new library, never half of one; mode kept
         return true;
     }
 

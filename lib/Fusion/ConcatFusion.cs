@@ -3,19 +3,20 @@ using static TorchSharp.torch;
 
 namespace Tutorials.Fusion;
 
-/// <summary>One named input of a fusion: its name (for messages) and its number of features.</summary>
+/// <summary>One input of a fusion, keyed by its modality: its name ("image", "audio", "depth") and its number of features.</summary>
 public sealed record FusionInput(string Name, long Size);
 
 /// <summary>
-/// Fusion by concatenation over any number of named inputs (notebook 01): each row's feature vectors are joined end
-/// to end, (N, a) + (N, b) + … → (N, a + b + …). No parameters: what the joined vector means is learned by the head
+/// Fusion by concatenation over any number of inputs keyed by modality (notebook 01): the caller hands over the features
+/// by name (<c>{ ["image"] = …, ["audio"] = … }</c>), never by position, and each row's feature vectors are joined end
+/// to end in the declared order, (N, a) + (N, b) + … → (N, a + b + …). No parameters: what the joined vector means is learned by the head
 /// that follows (<see cref="FusionClassifier"/>). One input is allowed and simply passes through.
 /// <para>
 /// The declared sizes are checked on every call: a wrong extractor (say, a ResNet stage with 256 features where 512
 /// were declared) fails with both sizes named, instead of a cryptic matrix-shape error deep inside the next Linear.
 /// </para>
 /// </summary>
-public sealed class ConcatFusion : nn.Module<IReadOnlyList<Tensor>, Tensor>
+public sealed class ConcatFusion : nn.Module<IReadOnlyDictionary<string, Tensor>, Tensor>
 {
     /// <summary>The inputs, in the order they are joined.</summary>
     public IReadOnlyList<FusionInput> Inputs { get; }
@@ -42,16 +43,20 @@ public sealed class ConcatFusion : nn.Module<IReadOnlyList<Tensor>, Tensor>
         ModalityDropout = modalityDropout;
     }
 
-    /// <summary>One (N, size) tensor per declared input, in the declared order → (N, <see cref="OutputSize"/>).</summary>
-    public override Tensor forward(IReadOnlyList<Tensor> features)
+    /// <summary>One (N, size) tensor per declared input, by name → (N, <see cref="OutputSize"/>), joined in the declared order.</summary>
+    public override Tensor forward(IReadOnlyDictionary<string, Tensor> features)
     {
-        if (features.Count != Inputs.Count)
+        var missing = Inputs.Where(i => !features.ContainsKey(i.Name)).Select(i => i.Name).ToList();
+        var unknown = features.Keys.Where(k => Inputs.All(i => i.Name != k)).ToList();
+        if (missing.Count > 0 || unknown.Count > 0)
             throw new ArgumentException(
-                $"This fusion was declared with {Inputs.Count} inputs ({string.Join(", ", Inputs.Select(i => i.Name))}), got {features.Count} tensors. " +
-                "Pass one feature tensor per declared input, in that order.", nameof(features));
-        for (int i = 0; i < Inputs.Count; i++) Check(Inputs[i], features[i]);
-        if (training && ModalityDropout > 0 && Inputs.Count > 1) features = DropOneInput(features);
-        return torch.cat(features.ToArray(), dim: 1);          // (N, a + b + …): the fusion itself
+                $"This fusion was declared with the inputs {string.Join(", ", Inputs.Select(i => i.Name))}, got {string.Join(", ", features.Keys)}" +
+                (missing.Count > 0 ? $" (missing: {string.Join(", ", missing)})" : "") +
+                (unknown.Count > 0 ? $" (not declared: {string.Join(", ", unknown)})" : "") +
+                ". Pass one feature tensor per declared input, keyed by its name.", nameof(features));
+        var ordered = Inputs.Select(i => Check(i, features[i.Name])).ToList();
+        if (training && ModalityDropout > 0 && Inputs.Count > 1) ordered = DropOneInput(ordered).ToList();
+        return torch.cat(ordered.ToArray(), dim: 1);            // (N, a + b + …): the fusion itself
     }
 
     // Each row: with probability ModalityDropout one input (drawn uniformly) is replaced by zeros.
@@ -64,11 +69,12 @@ public sealed class ConcatFusion : nn.Module<IReadOnlyList<Tensor>, Tensor>
         return features.Select((f, i) => f * (drop & which.eq(i)).logical_not().to_type(f.dtype)).ToArray();
     }
 
-    static void Check(FusionInput input, Tensor t)
+    static Tensor Check(FusionInput input, Tensor t)
     {
         if (t.dim() != 2 || t.shape[1] != input.Size)
             throw new ArgumentException(
                 $"The {input.Name} features have shape [{string.Join(", ", t.shape)}], but this fusion was declared with {input.Size} {input.Name} features " +
                 $"(expected shape [N, {input.Size}]). Declare it with the extractor's real feature size, e.g. features.shape[1].");
+        return t;
     }
 }

@@ -33,7 +33,7 @@ public static class FusionStages
     {
         var stages = ResNetBackbone.StageNames;
         long CountOf(IEnumerable<string> names) => backbone.named_parameters()
-            .Where(np => names.SelectMany(PrefixesOf).Any(p => Training.Freezing.MatchesPrefix(np.name, p)))
+            .Where(np => names.SelectMany(PrefixesOf).Any(p => Freezing.Freezer.MatchesPrefix(np.name, p)))
             .Sum(np => np.parameter.numel());
         return new DataFrame(
             new StringDataFrameColumn("fusion stage", stages),

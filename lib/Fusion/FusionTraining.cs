@@ -5,6 +5,7 @@ using Tutorials.Backbones;
 using Tutorials.Training;
 using Tutorials.Segmentation;
 using static TorchSharp.torch;
+using Tutorials.Freezing;
 
 namespace Tutorials.Fusion;
 
@@ -26,12 +27,12 @@ public static class FusionTraining
     /// <summary>Freezes the backbone's stages up to and including <paramref name="stage"/>; the later stages train.</summary>
     public static void FreezeBackboneUpTo(ResNetBackbone backbone, string stage)
     {
-        Freezing.Unfreeze(backbone);
-        Freezing.Freeze(backbone, FusionStages.UpTo(stage).SelectMany(FusionStages.PrefixesOf).ToArray());
+        Freezer.Unfreeze(backbone);
+        Freezer.Freeze(backbone, FusionStages.UpTo(stage).SelectMany(FusionStages.PrefixesOf).ToArray());
     }
 
     /// <summary>The backbone parameters that still train (the stages after the fusion point).</summary>
-    public static List<Parameter> FineTunedParameters(ResNetBackbone backbone) => Freezing.TrainableParameters(backbone);
+    public static List<Parameter> FineTunedParameters(ResNetBackbone backbone) => Freezer.TrainableParameters(backbone);
 
     /// <summary>Every trainable parameter of <paramref name="model"/> that is not in <paramref name="backbone"/>: the new parts.</summary>
     public static List<Parameter> NewParameters(nn.Module model, ResNetBackbone backbone)
@@ -67,11 +68,11 @@ public static class FusionTraining
 
     static IEnumerable<Part> BackboneParts(ResNetBackbone backbone) =>
         ResNetBackbone.StageNames.Select(stage => new Part($"backbone {stage}",
-            backbone.named_parameters().Where(np => FusionStages.PrefixesOf(stage).Any(p => Freezing.MatchesPrefix(np.name, p)))
+            backbone.named_parameters().Where(np => FusionStages.PrefixesOf(stage).Any(p => Freezer.MatchesPrefix(np.name, p)))
                 .Select(np => np.parameter).ToList()));
 
     /// <summary>
-    /// One row per part: parameter counts, whether it is frozen, trainable or partly frozen (the words of <see cref="Freezing.Summary"/>), and the learning rate its
+    /// One row per part: parameter counts, whether it is frozen, trainable or partly frozen (the words of <see cref="Freezer.Summary"/>), and the learning rate its
     /// optimizer group gives it ("—" when frozen, "not in optimizer" when trainable but forgotten — a common bug).
     /// </summary>
     public static DataFrame Summary(IEnumerable<Part> parts, optim.Optimizer optimizer)
@@ -96,7 +97,7 @@ public static class FusionTraining
             name.Append(part.Name);
             trainable.Append(t);
             frozen.Append(f);
-            status.Append(Freezing.Status(t, f));
+            status.Append(Freezer.Status(t, f));
             lr.Append(rates.Count == 0 ? "—" : string.Join(", ", rates));
         }
         return new DataFrame(name, trainable, frozen, status, lr);

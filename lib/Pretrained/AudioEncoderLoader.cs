@@ -2,6 +2,9 @@ using System.Security.Cryptography;
 using TorchSharp;
 using Tutorials.Audio;
 using static TorchSharp.torch;
+using Tutorials.Backbones;
+using Tutorials.Environment;
+using Tutorials.Files;
 
 namespace Tutorials.Pretrained;
 
@@ -17,14 +20,14 @@ public static class AudioEncoderLoader
     public const string Regenerate = "dotnet run -c Release --project tools/PretrainAudio";
 
     /// <summary>
-    /// The pretrained encoder, frozen and in eval mode, on <paramref name="device"/> (CPU by default).
+    /// The pretrained encoder, as trained (nothing frozen), in eval mode, on <paramref name="device"/> (CPU by default).
     /// <paramref name="path"/> overrides the search for the committed file; <paramref name="expectedSha256"/> = null skips
     /// the check (for weights you regenerated yourself on another machine).
     /// </summary>
     public static AudioEncoder Load(Device? device = null, string? path = null, string? expectedSha256 = Sha256)
     {
-        Kit.EnsureNativeFix();
-        path ??= AudioFiles.Find(RelativePath, Regenerate);
+        TorchSharpNativeFix.Apply();
+        path ??= DataFiles.Find(RelativePath, Regenerate);
         if (!File.Exists(path))
             throw new FileNotFoundException($"Audio encoder weights not found at '{path}'. Regenerate them: {Regenerate}", path);
         if (expectedSha256 is not null)
@@ -38,6 +41,7 @@ public static class AudioEncoderLoader
         var encoder = new AudioEncoder();
         encoder.load(path);
         if (device is not null) encoder.to(device);
-        return encoder.Freeze();
+        encoder.eval();   // as trained, ready for inference; a notebook that keeps it fixed freezes it (Freezer.Freeze)
+        return encoder;
     }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using TorchSharp;
 using Tutorials.Backbones;
 using static TorchSharp.torch;
+using Tutorials.Files;
+using Tutorials.Environment;
 
 namespace Tutorials.Pretrained;
 
@@ -50,7 +52,7 @@ public static class ImageNetResNet
 
     internal static ResNetBackbone Load(Source source, out ResNetLoadReport report, Device? device)
     {
-        Kit.EnsureNativeFix();
+        TorchSharpNativeFix.Apply();
         var clock = Stopwatch.StartNew();
         var cached = WeightCache.GetOrCreate(source.CacheEntry, path => ConvertOnnx(source, path), out var outcome);
 

@@ -3,6 +3,7 @@ using TorchSharp;
 using Tutorials.Backbones;
 using Tutorials.Text;
 using static TorchSharp.torch;
+using Tutorials.Environment;
 
 namespace Tutorials.Pretrained;
 
@@ -23,7 +24,7 @@ public static class MiniLm
     /// <summary>As <see cref="Load(Device?)"/>, also saying whether the cache was hit, created or rebuilt.</summary>
     public static SentenceEmbedder Load(Device? device, out WeightCache.Outcome outcome, string cacheName = CacheName)
     {
-        Kit.EnsureNativeFix();
+        TorchSharpNativeFix.Apply();
         var path = WeightCache.GetOrCreate(cacheName, ConvertTo, out outcome);
         var encoder = new BertEncoder(BertConfig.MiniLmL6);
         encoder.load(path);                 // strict: every parameter name and shape must be in the file

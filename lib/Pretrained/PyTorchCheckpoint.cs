@@ -2,6 +2,7 @@ using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
+using Tutorials.Backbones;
 
 namespace Tutorials.Pretrained;
 
@@ -74,4 +75,16 @@ public static class PyTorchCheckpoint
     }
 
     static string Shape(Tensor t) => t.shape.Length == 0 ? "scalar" : string.Join("x", t.shape);
+
+    /// <summary>
+    /// Loads a Hugging Face BERT state dict (.pt/.bin or .safetensors) into <paramref name="encoder"/>; returns it.
+    /// The names are checked by <see cref="BertWeights.Apply"/>, which tolerates <c>embeddings.position_ids</c> and <c>pooler.*</c>.
+    /// </summary>
+    public static BertEncoder LoadBert(BertEncoder encoder, string path)
+    {
+        var tensors = Read(path);
+        try { BertWeights.Apply(encoder, tensors, path); }
+        finally { foreach (var t in tensors.Values) t.Dispose(); }
+        return encoder;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Tutorials.Files;
 
 namespace Tutorials.Pretrained;
 
@@ -53,23 +54,13 @@ public static class WeightCache
             return path;
         }
         bool existed = File.Exists(path) || File.Exists(hashPath);
-        var unique = $"{System.Environment.ProcessId}.{Guid.NewGuid():N}";
-        var temp = $"{path}.{unique}.tmp";
-        var hashTemp = $"{hashPath}.{unique}.tmp";
-        try
+        File.Delete(hashPath);                          // no stale hash may vouch for the file being replaced
+        AtomicFile.Write(path, temp =>
         {
             write(temp);
             if (!File.Exists(temp)) throw new InvalidOperationException($"The converter for {name} did not write {temp}.");
-            File.WriteAllText(hashTemp, Sha256(temp));
-            File.Delete(hashPath);                      // no stale hash may vouch for the new file
-            File.Move(temp, path, overwrite: true);
-            File.Move(hashTemp, hashPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            if (File.Exists(hashTemp)) File.Delete(hashTemp);
-        }
+        });
+        AtomicFile.WriteText(hashPath, Sha256(path));  // written last: a hash file means the weights beside it are whole
         outcome = existed ? Outcome.Rebuilt : Outcome.Created;
         ReleaseConversionMemory();
         return path;
@@ -85,7 +76,7 @@ public static class WeightCache
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        Tutorials.Training.FreedMemory.ReturnToSystem();
+        Tutorials.Environment.FreedMemory.ReturnToSystem();
     }
 
     static bool IsValid(string path, string hashPath)

@@ -2,6 +2,8 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using Tutorials.Training;
 using static TorchSharp.torch;
+using Tutorials.Data;
+using Tutorials.Environment;
 
 namespace Tutorials.Segmentation;
 
@@ -94,7 +96,7 @@ public sealed class SegmentationMetrics
         IReadOnlyList<string> classNames, int maskIndex, int? hiddenIndex = null, Device? device = null)
     {
         var metrics = new SegmentationMetrics(classNames);
-        return Inference.EvalPass.Run(() =>
+        return Evaluation.EvalPass.Run(() =>
         {
             batches.ForEach(epoch: 0, batch =>
                 metrics.Add(logitsOf(batch).argmax(1), batch[maskIndex], hiddenIndex is { } h ? batch[h] : null), device ?? Devices.Default);

@@ -89,7 +89,7 @@ public sealed class KernelTrainingProgress : IProgress<TrainingUpdate>
         }
         if (value.Note is not null) _notes.Add(value.Note);
         var html = new HtmlString(Render(value));
-        bool finished = value.History.Epochs.Count >= value.TotalEpochs || value.History.StoppedEarly;
+        bool finished = value.History.Epochs.Count >= value.TotalEpochs;
         switch (_frontEnd)
         {
             case FrontEnd.AppendsUpdates:

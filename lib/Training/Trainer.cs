@@ -1,37 +1,34 @@
 using System.Diagnostics;
 using TorchSharp;
+using TorchSharp.Modules;
+using Tutorials.Data;
+using Tutorials.Environment;
+using Tutorials.Freezing;
 using static TorchSharp.torch;
 
 namespace Tutorials.Training;
 
 /// <summary>
-/// The training loop every notebook shares. One epoch = one pass over the training batches (one optimizer step
-/// each, <see cref="TrainingStep"/>), then validation, then bookkeeping beside the loop (<see cref="TrainingBookkeeping"/>):
-/// history, best epoch, early stopping, checkpoint, progress.
+/// The training loop every notebook shares, in one file: epochs of optimizer steps, then validation, then the
+/// epoch's record (<see cref="TrainingHistory"/>) and progress. PyTorch's transfer-learning tutorial writes the same
+/// loop as one <c>train_model</c> function; this is that function, with the checks a learner needs.
 /// <para>
-/// The simple case is one line: <c>Trainer.FitClassifier(model, optimizer, train, val, options)</c>.
-/// Anything else (segmentation, contrastive pairs, distillation) passes its own loss:
-/// <c>Trainer.Fit(model, optimizer, train, batch => myLoss(batch), validate, options)</c>.
-/// </para>
-/// <para>
-/// What the caller decides: the model (one nn.Module; wrap several, e.g. image and text encoders, in one
-/// container module so they are saved and switched to train/eval together), the optimizer (any TorchSharp
-/// optimizer, including parameter groups with their own learning rates), the loss of a batch, and the metrics.
-/// What the trainer decides: modes (train/eval, frozen BatchNorm kept in eval), seeding per epoch, memory
-/// (one dispose scope per step), checks (finite loss), and the record keeping.
+/// What the caller decides: the model (one nn.Module; wrap several, e.g. image and text encoders, in one container
+/// module so they switch between train and eval together), the optimizer (any TorchSharp optimizer, including
+/// parameter groups with their own learning rates), the loss of a batch, and the validation metrics.
+/// What the trainer decides: modes (train/eval, frozen BatchNorm kept in eval), seeding per epoch, memory (one
+/// dispose scope per step), a finite loss, and — with <see cref="TrainerOptions.RestoreBest"/> — putting back the
+/// weights of the best validation epoch at the end.
 /// </para>
 /// </summary>
 public static class Trainer
 {
     /// <summary>
-    /// Trains with a custom loss and a validation function that computes its metrics over the whole validation
-    /// set at once (needed for metrics that are not batch means, e.g. retrieval recall@k over all image–text pairs).
-    /// The trainer calls <paramref name="validate"/> in eval mode without autograd; open a dispose scope per batch
-    /// inside it (or use <see cref="TensorBatches.ForEach"/>). Null = no validation: "train_loss" is then monitored.
-    /// <para>
-    /// This is the loop to read: epochs of steps, then validation. Everything kept <i>about</i> the run (history,
-    /// best epoch, early stopping, the best weights, checkpoints, resuming, progress) is in <see cref="TrainingBookkeeping"/>.
-    /// </para>
+    /// Trains <paramref name="model"/> for <see cref="TrainerOptions.Epochs"/> passes over <paramref name="train"/>.
+    /// <paramref name="loss"/> maps a batch (the tensors of <paramref name="train"/>, on the training device) to one
+    /// number. <paramref name="validate"/>, called after each epoch in eval mode without autograd, returns metrics by
+    /// name over the whole validation set (open a dispose scope per batch inside it, e.g. with
+    /// <see cref="Evaluation.EvalPass.Mean"/>). Null = no validation: "train_loss" is then monitored.
     /// </summary>
     public static TrainingHistory Fit(nn.Module model, optim.Optimizer optimizer, TensorBatches train,
         Func<Tensor[], Tensor> loss, Func<IReadOnlyDictionary<string, double>>? validate = null, TrainerOptions? options = null)
@@ -40,75 +37,105 @@ public static class Trainer
         options.Validate();
         var device = options.ResolvedDevice;
         RequireModelOn(model, device);
-        string monitor = options.Monitor ?? (validate is null ? TrainingHistory.TrainLossName : "val_loss");
-        var trainable = optimizer.parameters().Where(p => p.requires_grad).ToList();
-        using var books = new TrainingBookkeeping(model, optimizer, options, monitor); // resumes from a checkpoint if asked
-
-        double? lastFiniteLoss = null; // for the divergence message, carried across epochs
-        for (int epoch = books.NextEpoch; epoch <= options.Epochs && !books.ShouldStop; epoch++)
+        var history = new TrainingHistory
         {
-            var clock = Stopwatch.StartNew();
-            // The epoch's randomness (dropout masks, random augmentation) depends on (seed, epoch) only, so a resumed
-            // run repeats it exactly without saving the generator's state.
-            torch.manual_seed(Seeds.ForEpoch(options.Seed, epoch, Seeds.Training));
-            Freezing.TrainMode(model); // train(), but frozen BatchNorm stays in eval so its running statistics stay put
+            Monitor = options.Monitor ?? (validate is null ? TrainingHistory.TrainLossName : "val_loss"),
+            Maximize = options.Maximize,
+        };
+        var progress = options.Progress ?? TrainingProgress.Auto();
+        Dictionary<string, Tensor>? bestWeights = null;   // a copy of the best epoch's weights (RestoreBest only)
+        double? lastFiniteLoss = null;                     // for the divergence message
 
-            var order = train.Order(epoch);
-            double sum = 0;
-            for (int step = 1; step <= train.Count; step++)
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
-                // zero_grad, forward, loss, backward, (clip), step: one dispose scope, a finite loss checked
-                double value = TrainingStep.Run(model, optimizer, train, order, step, epoch, loss, trainable, device, options.MaxGradNorm, lastFiniteLoss);
-                lastFiniteLoss = value;
-                sum += value;
-                FreedMemory.ReturnToSystemIfGrown(); // the step's tensors are freed; give their memory back when it adds up (see FreedMemory)
+                var clock = Stopwatch.StartNew();
+                // The epoch's randomness (dropout masks, random augmentation) depends on (seed, epoch) only.
+                torch.manual_seed(Seeds.ForEpoch(options.Seed, epoch, Seeds.Training));
+                Freezer.TrainMode(model); // train(), but frozen BatchNorm stays in eval: its running statistics stay put
+
+                var order = train.Order(epoch);
+                double sum = 0;
+                for (int step = 1; step <= train.Count; step++)
+                {
+                    // One step, in one dispose scope: everything it creates (batch, activations, loss, temporaries)
+                    // is freed when the scope ends. Without it, memory grows every step until the process runs out.
+                    using (var scope = torch.NewDisposeScope())
+                    {
+                        optimizer.zero_grad();
+                        var batch = train.Batch(order, step - 1, device);
+                        var value = loss(batch);
+                        double v = ScalarOf(value, epoch, step, lastFiniteLoss);
+                        value.backward();
+                        optimizer.step();
+                        lastFiniteLoss = v;
+                        sum += v;
+                    }
+                    FreedMemory.ReturnToSystemIfGrown(); // hand freed heap pages back once they add up (see FreedMemory)
+                }
+
+                var metrics = new Dictionary<string, double>();
+                if (validate is not null)
+                {
+                    model.eval();
+                    using (torch.no_grad())
+                        foreach (var (name, value) in validate()) metrics[name] = value;
+                }
+                var record = new EpochRecord(epoch, sum / train.Count, metrics, clock.Elapsed.TotalSeconds,
+                    optimizer.ParamGroups.Select(g => g.LearningRate).ToList());
+                history.Add(record);
+
+                if (history.Observe(epoch, record.Get(history.Monitor)) && options.RestoreBest)
+                {
+                    Release(bestWeights);
+                    bestWeights = CopyOfWeights(model);
+                }
+                progress.Report(new TrainingUpdate(record, options.Epochs, history, null));
             }
 
-            var metrics = new Dictionary<string, double>();
-            if (validate is not null)
+            if (bestWeights is not null && history.BestEpoch != history.Epochs.Count)
             {
-                model.eval();
                 using (torch.no_grad())
-                    foreach (var (name, value) in validate()) metrics[name] = value;
+                    foreach (var (name, t) in model.state_dict()) t.copy_(bestWeights[name]);
+                history.RestoredBest = true;
+                progress.Report(new TrainingUpdate(null, options.Epochs, history,
+                    $"restored the weights of epoch {history.BestEpoch} ({history.Monitor} {history.BestValue:G4})"));
             }
-            var learningRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToList();
-            books.EndEpoch(new EpochRecord(epoch, sum / train.Count, metrics, clock.Elapsed.TotalSeconds, learningRates));
         }
-        books.RestoreBestIfAsked();
+        finally
+        {
+            Release(bestWeights);
+        }
         model.eval(); // ready for inference: dropout off, BatchNorm on its stored statistics
-        return books.History;
+        return history;
     }
 
-    /// <summary>
-    /// Trains a classifier: batches are (inputs, class indices), the loss is cross-entropy, validation reports
-    /// <c>val_loss</c> and <c>val_accuracy</c>. Monitor <c>val_accuracy</c> with <c>Maximize = true</c> to pick the best
-    /// epoch by accuracy.
-    /// </summary>
-    public static TrainingHistory FitClassifier(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
-        TensorBatches train, TensorBatches? validation = null, TrainerOptions? options = null)
+    /// <summary>The loss as a .NET double, after checking it is one finite number.</summary>
+    static double ScalarOf(Tensor loss, int epoch, int step, double? lastFinite)
     {
-        Evaluation.RequireTwoTensors(train.Tensors.ToArray(), "FitClassifier");
-        return Fit(model, optimizer, train,
-            loss: batch => nn.functional.cross_entropy(model.call(batch[0]), batch[1]),
-            validation, perBatchMetrics: validation is null ? null : batch => Evaluation.ClassifierMetrics(model, batch, "val_"),
-            options);
+        if (loss.numel() != 1)
+            throw new ArgumentException(
+                $"Expected the loss function to return one number (a mean over the batch), got a tensor of shape " +
+                $"[{string.Join(", ", loss.shape)}]. Reduce it, e.g. with .mean().");
+        double value = loss.to_type(ScalarType.Float64).item<double>();
+        if (!double.IsFinite(value)) throw new NonFiniteLossException(epoch, step, value, lastFinite);
+        return value;
     }
 
-    /// <summary>
-    /// Trains with a custom loss and metrics that are means over validation batches (loss, accuracy, error).
-    /// <paramref name="perBatchMetrics"/> returns scalar tensors by name for one batch, e.g.
-    /// <c>b => new() { ["val_loss"] = myLoss(b) }</c>; the trainer averages them over all rows.
-    /// </summary>
-    public static TrainingHistory Fit(nn.Module model, optim.Optimizer optimizer, TensorBatches train,
-        Func<Tensor[], Tensor> loss, TensorBatches? validation, Func<Tensor[], Dictionary<string, Tensor>>? perBatchMetrics,
-        TrainerOptions? options = null)
+    /// <summary>Every weight and buffer (BatchNorm statistics too), copied to the CPU: what RestoreBest puts back.</summary>
+    static Dictionary<string, Tensor> CopyOfWeights(nn.Module model)
     {
-        if ((validation is null) != (perBatchMetrics is null))
-            throw new ArgumentException("Expected both validation batches and a per-batch metric function, or neither; got only one.");
-        var device = (options ?? new TrainerOptions()).ResolvedDevice;
-        Func<IReadOnlyDictionary<string, double>>? validate = validation is null ? null
-            : () => Evaluation.Mean(model, validation, perBatchMetrics!, device);
-        return Fit(model, optimizer, train, loss, validate, options);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();   // frees the detach()/cpu() intermediates; the copies leave it
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().DetachFromDisposeScope());
+    }
+
+    static void Release(Dictionary<string, Tensor>? weights)
+    {
+        if (weights is null) return;
+        foreach (var t in weights.Values) t.Dispose();
+        weights.Clear();
     }
 
     /// <summary>

@@ -41,16 +41,24 @@ public sealed class TrainingHistory
     /// <summary>The monitored value at <see cref="BestEpoch"/>.</summary>
     public double BestValue { get; internal set; } = double.NaN;
 
-    /// <summary>True when early stopping ended the run before the last planned epoch.</summary>
-    public bool StoppedEarly { get; internal set; }
-
     /// <summary>True when the model holds the best epoch's weights (RestoreBest), not the last epoch's.</summary>
     public bool RestoredBest { get; internal set; }
 
-    /// <summary>Epochs that were loaded from a checkpoint rather than trained in this call.</summary>
-    public int ResumedEpochs { get; internal set; }
-
     internal void Add(EpochRecord record) => _epochs.Add(record);
+
+    /// <summary>
+    /// Takes the epoch's monitored value; true when it is the best so far (the first finite value, then strictly
+    /// better: larger with <see cref="Maximize"/>, else smaller). A NaN is never better.
+    /// </summary>
+    internal bool Observe(int epoch, double value)
+    {
+        bool first = BestEpoch == 0 && !double.IsNaN(value);
+        bool better = Maximize ? value > BestValue : value < BestValue;
+        if (!first && !better) return false;
+        BestEpoch = epoch;
+        BestValue = value;
+        return true;
+    }
 
     /// <summary>Names of the validation metrics, in first-seen order.</summary>
     public IReadOnlyList<string> MetricNames => _epochs.SelectMany(e => e.Metrics.Keys).Distinct().ToList();
@@ -79,9 +87,9 @@ public sealed class TrainingHistory
         return new DataFrame(columns);
     }
 
-    /// <summary>One line: epochs run, best epoch and value, early stop.</summary>
+    /// <summary>One line: epochs run, best epoch and value, whether the best weights were put back.</summary>
     public override string ToString() =>
         _epochs.Count == 0 ? "TrainingHistory (no epochs)"
         : $"{_epochs.Count} epoch(s); best {Monitor} {BestValue:G4} at epoch {BestEpoch}" +
-          (StoppedEarly ? "; stopped early" : "") + (RestoredBest ? "; best weights restored" : "");
+          (RestoredBest ? "; best weights restored" : "");
 }

@@ -1,5 +1,6 @@
 using Plotly.NET;
 using CSharpChart = Plotly.NET.CSharp.Chart;
+using Tutorials.Display;
 
 namespace Tutorials.Training;
 

@@ -22,8 +22,10 @@
 using System.Text;   // imported by default in the notebook kernel, not in a console app
 using TorchSharp;
 using static TorchSharp.torch;
+using Tutorials.Environment;
 using Plotly.NET.CSharp;
 using Tutorials;
+using Tutorials.Display;
 using Microsoft.Data.Analysis;
 
 // # 00 · Getting started
@@ -57,20 +59,20 @@ using Microsoft.Data.Analysis;
 //
 // ── cell 2 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Setup();
-Tutorials.AppDisplay.Start("00-getting-started");
+Tutorials.Display.AppDisplay.Start("00-getting-started");
 
 // ## Your environment
 //
 // The report below lists what the kit will run on. *CUDA available* is "no" with the CPU backend package (`TorchSharp-cpu`), which is what the kit pins. To train on an NVIDIA GPU, switch the backend package to `TorchSharp-cuda-linux` (same version, 0.107.0) with `scripts/select-backend.sh cuda` (it edits `lib/Tutorials.Lib.csproj` and each notebook's first cell), rebuild, and restart the kernel; the kit's code takes a `Device` everywhere and picks CUDA when it answers (`Tutorials.Devices.Default`). Set `TUTORIALS_DEVICE=cpu` to force the CPU.
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => Tutorials.Kit.EnvironmentReport(), cell: 4);
+Tutorials.Display.AppDisplay.Show(() => Tutorials.Kit.EnvironmentReport(), cell: 4);
 
 // ## Memory layout and instruction sets: checks for two known libtorch faults
 //
 // A tensor's *strides* say how its values sit in memory. `permute` changes the strides, not the values: pixels decoded as height × width × channels and permuted to (N, C, H, W) are laid out **channels-last**, while `.contiguous()` gives the standard layout. A convolution should not care, but libtorch picks a different kernel for each layout (on x86 CPUs both are oneDNN kernels, chosen by the CPU's instruction set). On an AMD EPYC CPU with AVX-512, libtorch 2.10's AVX-512 kernels computed a 1×1 stride-2 convolution 256→512 on a 14×14 channels-last input wrongly, and made seeded training on two threads give different losses from run to run (now and then NaN).
 //
-// The kit guards against both: `Kit.Setup()` caps oneDNN at AVX2 instructions before libtorch runs (the row "oneDNN instruction set" in the report above; `lib/Environment/OneDnnIsaCap.cs`), and the kit's networks make every input contiguous where it enters (`lib/ConvInput.cs`). The cell below runs the channels-last case on your machine and says *correct* or *wrong on this CPU*. In your own code outside the kit, call `.contiguous()` on a permuted tensor before a convolution.
+// The kit guards against both: `Kit.Setup()` caps oneDNN at AVX2 instructions before libtorch runs (the row "oneDNN instruction set" in the report above; `lib/Environment/OneDnnIsaCap.cs`), and the kit's networks make every input contiguous where it enters (`lib/Environment/ConvInput.cs`). The cell below runs the channels-last case on your machine and says *correct* or *wrong on this CPU*. In your own code outside the kit, call `.contiguous()` on a permuted tensor before a convolution.
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
 // The same values in two layouts: permuted height × width × channels data (channels-last) and its contiguous copy.
@@ -78,8 +80,9 @@ var pixels = TorchSharp.torch.rand(1, 14, 14, 256); // (N, H, W, C), like decode
 var channelsLast = pixels.permute(0, 3, 1, 2);      // shape (1, 256, 14, 14), channels-last strides
 var standard = channelsLast.contiguous();           // same shape and values, standard strides
 Console.WriteLine($"same values: {(channelsLast - standard).abs().max().item<float>() == 0}");
-Console.WriteLine($"strides: channels-last ({string.Join(", ", channelsLast.stride())}), contiguous ({string.Join(", ", standard.stride())})");
-Tutorials.AppDisplay.Show(() => Tutorials.Environment.ChannelsLastConvCheck.Run().Message, cell: 6);
+Console.WriteLine($"strides: channels-last ({string.Join(", ", channelsLast.stride())}), contiguous " +
+    $"({string.Join(", ", standard.stride())})");
+Tutorials.Display.AppDisplay.Show(() => Tutorials.Environment.ChannelsLastConvCheck.Run().Message, cell: 6);
 
 // ## Tensors
 //
@@ -112,7 +115,7 @@ float lossAfter = (w * x - y).pow(2).sum().item<float>();
 
 Console.WriteLine($"dL/dw by autograd {byAutograd}, by hand {byHand}");
 Console.WriteLine($"loss {loss.item<float>():0.00} → {lossAfter:0.00} after one step");
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("autograd_grad_abs_error", Math.Abs(byAutograd - byHand)), cell: 10);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("autograd_grad_abs_error", Math.Abs(byAutograd - byHand)), cell: 10);
 
 // ## Train a tiny model and look at it
 //
@@ -120,7 +123,7 @@ Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("autograd_grad_abs_erro
 //
 // ── cell 12 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Seed(0);
-int steps = Tutorials.Mode.Pick(smoke: 60, full: 300);
+int steps = Mode.Pick(smoke: 60, full: 300);
 var xs = torch.linspace(-1, 1, 64);
 var ys = 2.0f * xs + 0.5f + 0.1f * torch.randn(64);        // true line: w = 2, b = 0.5
 
@@ -137,15 +140,16 @@ for (int step = 1; step <= steps; step++)
     history.Add((step, l.item<float>()));
 }
 float fittedW = model.weight!.item<float>(), fittedB = model.bias!.item<float>();
-Console.WriteLine($"after {steps} steps: w = {fittedW:0.000}, b = {fittedB:0.000} (true 2, 0.5), loss {history[^1].loss:0.0000}");
-Tutorials.Results.Report("line_fit_w", fittedW);
-Tutorials.Results.Report("line_fit_b", fittedB);
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("line_fit_final_loss", history[^1].loss), cell: 12);
+Console.WriteLine($"after {steps} steps: w = {fittedW:0.000}, b = {fittedB:0.000} (true 2, 0.5), loss " +
+    $"{history[^1].loss:0.0000}");
+Results.Report("line_fit_w", fittedW);
+Results.Report("line_fit_b", fittedB);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("line_fit_final_loss", history[^1].loss), cell: 12);
 
 // Charts are [Plotly.NET](https://plotly.net) objects; returning one from a cell draws it inline (the kit's formatter embeds plotly.js, so it works offline).
 //
 // ── cell 14 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => Chart.Line<int, double, string>(x: history.Select(h => h.step), y: history.Select(h => h.loss), Name: "training loss")
+Tutorials.Display.AppDisplay.Show(() => Chart.Line<int, double, string>(x: history.Select(h => h.step), y: history.Select(h => h.loss), Name: "training loss")
     .WithXAxisStyle<double, double, string>(TitleText: "step")
     .WithYAxisStyle<double, double, string>(TitleText: "mean squared error")
     .WithTitle("Fitting y = w·x + b"), cell: 14);
@@ -157,7 +161,7 @@ var every = Math.Max(1, steps / 10);
 var table = new DataFrame(
     new Int32DataFrameColumn("step", history.Where(h => h.step % every == 0).Select(h => h.step)),
     new DoubleDataFrameColumn("loss", history.Where(h => h.step % every == 0).Select(h => h.loss)));
-Tutorials.AppDisplay.Show(() => table, cell: 16);
+Tutorials.Display.AppDisplay.Show(() => table, cell: 16);
 
 // ## What next
 //
@@ -167,4 +171,4 @@ Tutorials.AppDisplay.Show(() => table, cell: 16);
 // - Read `lib/Kit.cs` to see what the setup cell did, and `lib/Environment/` for the environment fixes (native library, FSharp.Core, oneDNN's instruction set).
 //
 // ── end of the notebook ────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Finish();
+Tutorials.Display.AppDisplay.Finish();

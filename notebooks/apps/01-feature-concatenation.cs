@@ -24,12 +24,15 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Tutorials;
 using Tutorials.Data;
+using Tutorials.Display;
+using Tutorials.Environment;
+using Tutorials.Freezing;
 using Tutorials.Pretrained;
 using Tutorials.Training;
-using Tutorials.Features;
+using Tutorials.Notebooks;
 using Tutorials.Fusion;
 using Microsoft.Data.Analysis;
-using Tutorials.Statistics;
+using Tutorials.Evaluation;
 using Plotly.NET.CSharp;
 using TorchSharp.Modules;
 
@@ -56,7 +59,7 @@ using TorchSharp.Modules;
 //
 // ── cell 2 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Setup();
-Tutorials.AppDisplay.Start("01-feature-concatenation");
+Tutorials.Display.AppDisplay.Start("01-feature-concatenation");
 
 // ## The task: a digit, seen and heard
 //
@@ -72,12 +75,15 @@ Tutorials.AppDisplay.Start("01-feature-concatenation");
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
-var (train, test) = PairedDigits.Load(trainPerDigit: Mode.Pick(smoke: 60, full: 300), testPerDigit: Mode.Pick(smoke: 30, full: 100), seed: 0);
-Console.WriteLine($"training pairs: {train.Count} (speaker {train.Speaker}), test pairs: {test.Count} (speaker {test.Speaker})");
+var (train, test) = PairedDigits.Load(trainPerDigit: Mode.Pick(smoke: 60, full: 300),
+    testPerDigit: Mode.Pick(smoke: 30, full: 100), seed: 0);
+Console.WriteLine($"training pairs: {train.Count} (speaker {train.Speaker}), test pairs: {test.Count} (speaker " +
+    $"{test.Speaker})");
 
 var show = Enumerable.Range(0, 16).Select(i => (long)(i * test.Count / 16)).ToArray();
-Tutorials.AppDisplay.Show(() => ImagePlots.ImageGrid(test.Images.index_select(0, torch.tensor(show)),
-    show.Select(i => $"{test.Labels[i].item<long>()} · {new[] { "ok", "camera blocked", "mic failed" }[test.Failures[i]]}").ToList()), cell: 4);
+Tutorials.Display.AppDisplay.Show(() => ImagePlots.ImageGrid(test.Images.index_select(0, torch.tensor(show)),
+    show.Select(i =>
+        $"{test.Labels[i].item<long>()} · {new[] { "ok", "camera blocked", "mic failed" }[test.Failures[i]]}").ToList()), cell: 4);
 
 // ## Two pretrained extractors, frozen
 //
@@ -95,13 +101,13 @@ foreach (var p in audioEncoder.parameters()) p.requires_grad = false;
 resnet.eval();
 audioEncoder.eval();
 
-Tutorials.AppDisplay.Show(() => Freezing.Summary(resnet), cell: 6);
+Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(resnet), cell: 6);
 
 // ## Compute the features once
 //
 // A frozen network returns the same vector for the same input every time. So instead of running both extractors in every training step, we run them **once** over the data set (in eval mode, without autograd) and train the classifier on the stored vectors. Each epoch then costs a few small matrix products. (This stops being valid the moment the extractor trains, or the inputs are re-augmented every epoch.)
 //
-// The image side: MNIST digits are 28×28 grey; the ResNet was trained on colour photographs, so we upsample to 64×64 and apply its own preprocessing (`ResNetPreprocess`: BGR order, 0–255, minus its mean image), then stop at `layer3` and average over space. That is `PairedDigitExtractors.ImageFeatures` (`lib/Features/PairedDigitExtractors.cs`, shared with notebook 04):
+// The image side: MNIST digits are 28×28 grey; the ResNet was trained on colour photographs, so we upsample to 64×64 and apply its own preprocessing (`ResNetPreprocess`: BGR order, 0–255, minus its mean image), then stop at `layer3` and average over space. That is `PairedDigitExtractors.ImageFeatures` (`lib/Notebooks/PairedDigitExtractors.cs`, shared with notebook 04):
 //
 // ```csharp
 // var upsampled = nn.functional.interpolate(digits, [64, 64], mode: InterpolationMode.Bilinear, align_corners: false);
@@ -117,10 +123,11 @@ var testFeatures = PairedDigitFeatures.Compute(extractors, test);
 train.Dispose(); test.Dispose();                                              // the cache replaces the raw pairs
 
 double extractionSeconds = (trainFeatures.Elapsed + testFeatures.Elapsed).TotalSeconds;
-Console.WriteLine($"image features {trainFeatures.Image.shape[1]}-d, audio features {trainFeatures.Audio.shape[1]}-d; extraction took {extractionSeconds:0.0} s in total");
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("feature_extraction_seconds", extractionSeconds), cell: 8);
+Console.WriteLine($"image features {trainFeatures.Image.shape[1]}-d, audio features " +
+    $"{trainFeatures.Audio.shape[1]}-d; extraction took {extractionSeconds:0.0} s in total");
+Tutorials.Display.AppDisplay.Show(() => Results.Report("feature_extraction_seconds", extractionSeconds), cell: 8);
 
-// **Speaker normalisation.** A new voice shifts every audio feature a little, and a classifier trained on one voice reads that shift as evidence for the wrong digit. Standardising each speaker's features with that speaker's own mean and spread removes most of it; it needs no labels, only the speaker's recordings (`lib/Features/SpeakerNormalization.cs`). `PairedDigitFeatures.Compute` has already done it, once per split:
+// **Speaker normalisation.** A new voice shifts every audio feature a little, and a classifier trained on one voice reads that shift as evidence for the wrong digit. Standardising each speaker's features with that speaker's own mean and spread removes most of it; it needs no labels, only the speaker's recordings (`lib/Notebooks/SpeakerNormalization.cs`). `PairedDigitFeatures.Compute` has already done it, once per split:
 //
 // ```csharp
 // var normalised = SpeakerNormalization.Standardize(audio);     // (x − mean) / sd per feature, over all rows of one speaker
@@ -150,14 +157,16 @@ catch (ArgumentException e) { Console.WriteLine(e.Message); }
 //
 // The test pairs are kept for the very end. To watch training, a **validation split** is carved from the training pairs: 20 % of each digit's rows, drawn with a seed (`SplitValidation`). Know what it measures: its images are handwritten digits the heads never saw, but its recordings are the **training speaker's** ten clips (augmented differently). Validation accuracy says how well a head learned Carlo; only the test pairs, spoken by Menardi, say how it does on a voice it never heard — and they are measured once, after training, for the final table. No epoch is picked from either: each head keeps its last epoch's weights.
 //
-// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Features/HeadTraining.cs`, shared with notebook 04) builds each as a `FusionClassifier` over the inputs it reads (`lib/Fusion/FusionClassifier.cs`: a `ConcatFusion`, then a `ClassifierHead`) and runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
+// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Notebooks/HeadTraining.cs`, shared with notebook 04) builds each as a `FusionClassifier` over the inputs it reads (`lib/Fusion/FusionClassifier.cs`: a `ConcatFusion`, then a `ClassifierHead`) and runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
 //
 // ── cell 13 ────────────────────────────────────────────────────────────
 var (fit, validation) = trainFeatures.SplitValidation(fraction: 0.2, seed: 0);
-Console.WriteLine($"{fit.Count} training pairs to fit, {validation.Count} to validate (both speaker {validation.Speaker}); {testFeatures.Count} test pairs (speaker {testFeatures.Speaker})");
+Console.WriteLine($"{fit.Count} training pairs to fit, {validation.Count} to validate (both speaker " +
+    $"{validation.Speaker}); {testFeatures.Count} test pairs (speaker {testFeatures.Speaker})");
 
 int epochs = Mode.Pick(smoke: 25, full: 40);
-var kinds = new[] { ("image only", HeadInputs.ImageOnly), ("audio only", HeadInputs.AudioOnly), ("image + audio (concatenated)", HeadInputs.Both) };
+var kinds = new[] { ("image only", HeadInputs.ImageOnly), ("audio only", HeadInputs.AudioOnly),
+    ("image + audio (concatenated)", HeadInputs.Both) };
 (string Name, FusionClassifier Head, TrainingHistory History) Train(string name, HeadInputs inputs, long seed)
 {
     Console.WriteLine($"— {name}, seed {seed}");
@@ -174,13 +183,14 @@ var (imageOnly, audioOnly, fused) = (runs[0], runs[1], runs[2]);
 //
 // ── cell 15 ────────────────────────────────────────────────────────────
 var testAccuracy = runs.Select(r => HeadTraining.Accuracy(r.Head, testFeatures, device)).ToArray();
-Tutorials.Results.Report("image_only_accuracy", testAccuracy[0]);
-Tutorials.Results.Report("audio_only_accuracy", testAccuracy[1]);
-Tutorials.Results.Report("fused_accuracy", testAccuracy[2]);
-Tutorials.AppDisplay.Show(() => new DataFrame(
+Results.Report("image_only_accuracy", testAccuracy[0]);
+Results.Report("audio_only_accuracy", testAccuracy[1]);
+Results.Report("fused_accuracy", testAccuracy[2]);
+Tutorials.Display.AppDisplay.Show(() => new DataFrame(
     new StringDataFrameColumn("classifier", runs.Select(r => r.Name)),
     new Int64DataFrameColumn("trained parameters", runs.Select(r => r.Head.parameters().Sum(p => p.numel()))),
-    new DoubleDataFrameColumn("validation accuracy (training speaker)", runs.Select(r => r.History.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy])),
+    new DoubleDataFrameColumn("validation accuracy (training speaker)", runs.Select(r =>
+        r.History.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy])),
     new DoubleDataFrameColumn("test accuracy (unseen speaker)", testAccuracy)), cell: 15);
 
 // ## Does it hold for another seed?
@@ -199,10 +209,13 @@ foreach (var seed in seeds.Skip(1))
 
 var gain = OverSeeds.Of(perSeed.Select(a => a[2] - Math.Max(a[0], a[1])));
 gain.Report("fused_minus_best_single");
-Console.WriteLine($"fused − better single modality, test accuracy: {gain}, from {gain.Min:+0.000;-0.000} to {gain.Max:+0.000;-0.000}.");
-Console.WriteLine(gain.ConsistentSign > 0 ? $"On every one of the {gain.Count} seeds the concatenated features beat the better single sensor on the unseen speaker."
+Console.WriteLine($"fused − better single modality, test accuracy: {gain}, from {gain.Min:+0.000;-0.000} to " +
+    $"{gain.Max:+0.000;-0.000}.");
+Console.WriteLine(gain.ConsistentSign > 0
+    ? $"On every one of the {gain.Count} seeds the concatenated features beat the better single sensor on the unseen " +
+        $"speaker."
     : $"The seeds disagree (or tie): fusion does not beat the better single sensor on every seed here.");
-Tutorials.AppDisplay.Show(() => new DataFrame(
+Tutorials.Display.AppDisplay.Show(() => new DataFrame(
     new Int64DataFrameColumn("seed", seeds),
     new DoubleDataFrameColumn("image only", perSeed.Select(a => a[0])),
     new DoubleDataFrameColumn("audio only", perSeed.Select(a => a[1])),
@@ -212,7 +225,8 @@ Tutorials.AppDisplay.Show(() => new DataFrame(
 // Where does fusion win? Split the test set by what happened to the sensors (the seed-0 classifiers):
 //
 // ── cell 19 ────────────────────────────────────────────────────────────
-var predictions = runs.Select(r => HeadTraining.Probabilities(r.Head, testFeatures, device: device).argmax(1)).ToArray();
+var predictions = runs.Select(r => HeadTraining.Probabilities(r.Head, testFeatures, device: device).argmax(1))
+    .ToArray();
 var labels = testFeatures.Labels.data<long>().ToArray();
 double AccuracyWhere(Tensor predicted, int condition)
 {
@@ -220,11 +234,14 @@ double AccuracyWhere(Tensor predicted, int condition)
     var idx = Enumerable.Range(0, labels.Length).Where(i => testFeatures.Failures[i] == condition).ToList();
     return idx.Count(i => p[i] == labels[i]) / (double)idx.Count;
 }
-var byCondition = Enumerable.Range(0, 3).Select(c => predictions.Select(p => AccuracyWhere(p, c)).ToArray()).ToArray();   // [condition][classifier]
+// [condition][classifier]
+var byCondition = Enumerable.Range(0, 3).Select(c => predictions.Select(p => AccuracyWhere(p, c)).ToArray()).ToArray();
 int biggest = Enumerable.Range(0, 3).MaxBy(c => byCondition[c][2] - Math.Max(byCondition[c][0], byCondition[c][1]));
-Console.WriteLine($"In this run fusion gains most on the rows \"{PairedDigitsSplit.FailureNames[biggest]}\" ({byCondition[biggest][2] - Math.Max(byCondition[biggest][0], byCondition[biggest][1]):+0.000;-0.000} over the better single model); " +
+Console.WriteLine($"In this run fusion gains most on the rows \"{PairedDigitsSplit.FailureNames[biggest]}\" " +
+    $"({byCondition[biggest][2] - Math.Max(byCondition[biggest][0], byCondition[biggest][1]):+0.000;-0.000} over the " +
+        $"better single model); " +
     $"where the microphone failed, fused {byCondition[2][2]:0.000} vs image only {byCondition[2][0]:0.000}.");
-Tutorials.AppDisplay.Show(() => new DataFrame(
+Tutorials.Display.AppDisplay.Show(() => new DataFrame(
     new StringDataFrameColumn("test examples", PairedDigitsSplit.FailureNames),
     new Int32DataFrameColumn("count", Enumerable.Range(0, 3).Select(c => testFeatures.Failures.Count(f => f == c))),
     new DoubleDataFrameColumn("image only", byCondition.Select(a => a[0])),
@@ -236,17 +253,19 @@ Tutorials.AppDisplay.Show(() => new DataFrame(
 // Training curves (validation accuracy per epoch — measured on the training speaker, not on the unseen speaker the test uses) and the fused classifier's confusions on the test pairs:
 //
 // ── cell 21 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => Chart.Combine(runs.Select(r => Chart.Line<int, double, string>(
-        x: r.History.Epochs.Select(e => e.Epoch), y: r.History.Epochs.Select(e => e.Metrics[HeadTraining.ValidationAccuracy]), Name: r.Name)))
+Tutorials.Display.AppDisplay.Show(() => Chart.Combine(runs.Select(r => Chart.Line<int, double, string>(
+        x: r.History.Epochs.Select(e => e.Epoch), y: r.History.Epochs.Select(e =>
+            e.Metrics[HeadTraining.ValidationAccuracy]), Name: r.Name)))
     .WithXAxisStyle<double, double, string>(TitleText: "epoch")
     .WithYAxisStyle<double, double, string>(TitleText: "validation accuracy (training speaker)")
     .WithTitle("Validation accuracy while training"), cell: 21);
 
 // ── cell 22 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => fused.History.Plot(), cell: 22);
+Tutorials.Display.AppDisplay.Show(() => fused.History.Plot(), cell: 22);
 
 // ── cell 23 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => ImagePlots.ConfusionMatrix(predictions[2], testFeatures.Labels, Enumerable.Range(0, 10).Select(d => d.ToString()).ToList(), "Fused classifier: actual vs predicted digit (test)"), cell: 23);
+Tutorials.Display.AppDisplay.Show(() => ImagePlots.ConfusionMatrix(predictions[2], testFeatures.Labels, Enumerable.Range(0, 10).Select(d => d.ToString())
+    .ToList(), "Fused classifier: actual vs predicted digit (test)"), cell: 23);
 
 // ## What caching saved
 //
@@ -256,9 +275,11 @@ Tutorials.AppDisplay.Show(() => ImagePlots.ConfusionMatrix(predictions[2], testF
 double headSeconds = fused.History.Epochs.Sum(e => e.Seconds);
 double trainExtraction = trainFeatures.Elapsed.TotalSeconds;
 double withoutCache = epochs * trainExtraction + headSeconds;      // estimate: extractors once per epoch
-Console.WriteLine($"fused head: {epochs} epochs in {headSeconds:0.0} s on cached features (+ {trainExtraction:0.0} s to extract the training features once)");
-Console.WriteLine($"re-running the frozen extractors every epoch would take about {withoutCache:0} s: {withoutCache / (headSeconds + trainExtraction):0}× longer");
-Tutorials.AppDisplay.Show(() => Tutorials.Results.Report("head_training_seconds", headSeconds), cell: 25);
+Console.WriteLine($"fused head: {epochs} epochs in {headSeconds:0.0} s on cached features (+ {trainExtraction:0.0} s " +
+    $"to extract the training features once)");
+Console.WriteLine($"re-running the frozen extractors every epoch would take about {withoutCache:0} s: " +
+    $"{withoutCache / (headSeconds + trainExtraction):0}× longer");
+Tutorials.Display.AppDisplay.Show(() => Results.Report("head_training_seconds", headSeconds), cell: 25);
 
 // ## Exercises
 //
@@ -311,4 +332,4 @@ Exercises.CheckStandardize(MyStandardize);
 // - **Unfreeze** `layer3` of the ResNet with a small learning rate (see notebook 02 for per-part learning rates) — and notice that feature caching no longer applies.
 //
 // ── end of the notebook ────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Finish();
+Tutorials.Display.AppDisplay.Finish();

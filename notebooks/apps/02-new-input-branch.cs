@@ -30,6 +30,9 @@ using Tutorials.Fusion;
 using Tutorials.Segmentation;
 using Tutorials.Pretrained;
 using Tutorials.Training;
+using Tutorials.Display;
+using Tutorials.Environment;
+using Tutorials.Notebooks;
 using Tutorials.Backbones;
 
 // # 02 · A pretrained model gains a new input branch (RGB segmentation + depth)
@@ -70,7 +73,7 @@ using Tutorials.Backbones;
 //
 // ── cell 3 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Setup();
-Tutorials.AppDisplay.Start("02-new-input-branch");
+Tutorials.Display.AppDisplay.Start("02-new-input-branch");
 
 // ## The data: synthetic RGB-D scenes (said plainly: synthetic)
 //
@@ -98,19 +101,21 @@ var classNames = SyntheticRgbd.ClassNames;
 
 double objectShare = test.Mask.gt(0).to_type(ScalarType.Float32).mean().item<float>();
 double hiddenShare = test.Hidden.to_type(ScalarType.Float32).mean().item<float>();
-Console.WriteLine($"{train.Count} training, {val.Count} validation and {test.Count} test scenes of {train.Rgb.shape[2]}×{train.Rgb.shape[3]} pixels");
-Tutorials.AppDisplay.Show(() => Console.WriteLine($"test pixels: {objectShare:P1} objects, of which {hiddenShare / objectShare:P0} are hidden (camouflaged)"), cell: 5);
+Console.WriteLine($"{train.Count} training, {val.Count} validation and {test.Count} test scenes of " +
+    $"{train.Rgb.shape[2]}×{train.Rgb.shape[3]} pixels");
+Tutorials.Display.AppDisplay.Show(() => Console.WriteLine($"test pixels: {objectShare:P1} objects, of which {hiddenShare / objectShare:P0} are hidden " +
+    $"(camouflaged)"), cell: 5);
 
 // Three test scenes (only looked at here; the models meet them once, at the end): the RGB image, the depth map (near = yellow, far = purple) and the true mask. Look for objects that are in the mask and the depth map but not in the image.
 //
 // ── cell 7 ────────────────────────────────────────────────────────────
 var showcase = Enumerable.Range(0, (int)test.Count)
     .Where(i => test.Hidden[i].sum().item<long>() > 150).Take(Mode.Pick(3, 4)).ToList();
-Tutorials.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask, [], classNames, showcase), cell: 7);
+Tutorials.Display.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask, [], classNames, showcase), cell: 7);
 
 // ## Model A: segmentation on the pretrained ResNet
 //
-// The backbone is the ImageNet ResNet shipped in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 (`ImageNetResNet.Load`, `lib/Pretrained/ImageNetResNet.cs`; torchvision-style names, blocks [2, 2, 2, 3]), with its own preprocessing (BGR, 0–255, minus a mean image). On top of it, `ResNetSegmenter` (`lib/Fusion/ResNetSegmenter.cs`) adds a light decoder: a small feature pyramid over layer1..layer4 and a per-pixel classifier, upsampled to the input size. The table lists the candidate fusion stages for 64×64 images: how coarse each one is, and how many pretrained weights stay frozen or fine-tune when the depth branch joins there.
+// The backbone is the ImageNet ResNet shipped in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 (`ImageNetResNet.Load`, `lib/Pretrained/ImageNetResNet.cs`; torchvision-style names, blocks [2, 2, 2, 3]), with its own preprocessing (BGR, 0–255, minus a mean image). On top of it, `ResNetSegmenter` (`lib/Segmentation/ResNetSegmenter.cs`) adds a light decoder: a small feature pyramid over layer1..layer4 and a per-pixel classifier, upsampled to the input size. The table lists the candidate fusion stages for 64×64 images: how coarse each one is, and how many pretrained weights stay frozen or fine-tune when the depth branch joins there.
 //
 // ── cell 9 ────────────────────────────────────────────────────────────
 var preprocess = ImageNetResNet.LoadPreprocess();
@@ -118,7 +123,7 @@ var trainImages = preprocess.Apply(train.Rgb);   // the pretrained network's inp
 var valImages = preprocess.Apply(val.Rgb);
 var testImages = preprocess.Apply(test.Rgb);
 var probe = ImageNetResNet.Load();
-Tutorials.AppDisplay.Show(() => FusionStages.Table(probe, imageSize: 64), cell: 9);
+Tutorials.Display.AppDisplay.Show(() => FusionStages.Table(probe, imageSize: 64), cell: 9);
 
 // ## Model B and the bridge
 //
@@ -144,8 +149,10 @@ using (torch.no_grad())
     var maps = demo.Rgb.FeatureMapsUpTo(images, fusionStage);                    // A, up to the fusion stage
     var depthFeatures = demo.Depth.call(depthMaps);                          // B
     var fused = demo.Bridge.call(maps[fusionStage], depthFeatures);          // the bridge
-    Console.WriteLine($"A's {fusionStage}: [{string.Join(", ", maps[fusionStage].shape)}]   B: [{string.Join(", ", depthFeatures.shape)}]   fused: [{string.Join(", ", fused.shape)}]");
-    Console.WriteLine($"at initialisation the bridge returns A's features unchanged: {fused.eq(maps[fusionStage]).all().item<bool>()}");
+    Console.WriteLine($"A's {fusionStage}: [{string.Join(", ", maps[fusionStage].shape)}]   B: " +
+        $"[{string.Join(", ", depthFeatures.shape)}]   fused: [{string.Join(", ", fused.shape)}]");
+    Console.WriteLine($"at initialisation the bridge returns A's features unchanged: " +
+        $"{fused.eq(maps[fusionStage]).all().item<bool>()}");
     maps[fusionStage] = fused;
     var scores = demo.Rgb.ClassScoresFrom(fusionStage, maps);                     // A's later stages and decoder
     Console.WriteLine($"class scores: [{string.Join(", ", scores.shape)}] (scenes, classes, height, width)");
@@ -162,7 +169,7 @@ var demoOptimizer = optim.Adam(new Adam.ParamGroup[]
     new(FusionTraining.FineTunedParameters(demo.Rgb.Backbone), lr: 1e-4),   // backbone stages after the fusion point
     new(FusionTraining.NewParameters(demo, demo.Rgb.Backbone), lr: 1e-3),   // depth branch, bridge, decoder
 });
-Tutorials.AppDisplay.Show(() => FusionTraining.Summary(FusionTraining.Parts(demo), demoOptimizer), cell: 13);
+Tutorials.Display.AppDisplay.Show(() => FusionTraining.Summary(FusionTraining.Parts(demo), demoOptimizer), cell: 13);
 
 // ## Training: RGB-only vs RGB+depth, same budget, several seeds
 //
@@ -181,7 +188,8 @@ var testBatches = new TensorBatches(64, testImages, test.Depth, test.Mask, test.
 
 // stage: where depth joins (null = RGB only). frozenUpTo: the last frozen backbone stage (layer1 for the headline pair,
 // so both models freeze the same weights). seed: initialisation of the new parts and order of the training batches.
-// measureTest: only final models are measured on the test scenes, once, after training; the ablation sees validation only.
+// measureTest: only final models are measured on the test scenes, once, after training; the ablation sees validation
+// only.
 RunResult Train(string? stage, string frozenUpTo = "layer1", int seed = 0, bool measureTest = false)
 {
     var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -198,13 +206,15 @@ RunResult Train(string? stage, string frozenUpTo = "layer1", int seed = 0, bool 
         new(FusionTraining.FineTunedParameters(backbone), lr: 1e-4),
         new(FusionTraining.NewParameters(model, backbone), lr: 1e-3),
     });
-    var trainBatches = new TensorBatches([trainImages, train.Depth, train.Mask], batchSize, shuffle: true, seed: seed, dropLast: true);
+    var trainBatches = new TensorBatches([trainImages, train.Depth, train.Mask], batchSize, shuffle: true, seed: seed,
+        dropLast: true);
     SegmentationMetrics Measure(TensorBatches batches) =>
         SegmentationMetrics.Evaluate(model, scoresOf, batches, classNames, maskIndex: 2, hiddenIndex: 3, device);
     var history = Trainer.Fit(model, optimizer, trainBatches,
         loss: b => nn.functional.cross_entropy(scoresOf(b), b[2]),
         validate: () => Measure(valBatches).ToDictionary("val_"),
-        options: new TrainerOptions { Epochs = epochs, Seed = seed, Monitor = "val_miou", Maximize = true, Device = device });
+        options: new TrainerOptions { Epochs = epochs, Seed = seed, Monitor = "val_miou", Maximize = true,
+            Device = device });
 
     var validation = Measure(valBatches);
     SegmentationMetrics? testMetrics = null;
@@ -214,11 +224,13 @@ RunResult Train(string? stage, string frozenUpTo = "layer1", int seed = 0, bool 
         testMetrics = Measure(testBatches);                                   // the one look at the test scenes
         using var scope = torch.NewDisposeScope();
         using (torch.no_grad())
-            predicted = scoresOf([testImages[..16].to(device), test.Depth[..16].to(device)]).argmax(1).cpu().MoveToOuterDisposeScope();
+            predicted = scoresOf([testImages[..16].to(device),
+                test.Depth[..16].to(device)]).argmax(1).cpu().MoveToOuterDisposeScope();
     }
     double seconds = clock.Elapsed.TotalSeconds;
     FusionTraining.Release(model, optimizer);   // keep the figures, free the weights: the next run needs the memory
-    return new RunResult(stage is null ? "RGB only" : $"RGB + depth at {stage}", stage, frozenUpTo, seed, history, validation, testMetrics, predicted, seconds);
+    return new RunResult(stage is null ? "RGB only" : $"RGB + depth at {stage}", stage, frozenUpTo, seed, history,
+        validation, testMetrics, predicted, seconds);
 }
 
 var rgbOnly = Train(null, seed: seeds[0], measureTest: true);
@@ -232,7 +244,7 @@ var rgbd = Train(fusionStage, seed: seeds[0], measureTest: true);
 var pairs = new List<(RunResult Rgb, RunResult Rgbd)> { (rgbOnly, rgbd) };
 foreach (int seed in seeds.Skip(1))
     pairs.Add((Train(null, seed: seed, measureTest: true), Train(fusionStage, seed: seed, measureTest: true)));
-Tutorials.AppDisplay.Show(() => Console.WriteLine($"{pairs.Count} seed(s) trained: {string.Join(", ", pairs.Select(p => p.Rgb.Seed))}"), cell: 18);
+Tutorials.Display.AppDisplay.Show(() => Console.WriteLine($"{pairs.Count} seed(s) trained: {string.Join(", ", pairs.Select(p => p.Rgb.Seed))}"), cell: 18);
 
 // ## Results
 //
@@ -248,8 +260,10 @@ DataFrame Row(IEnumerable<RunResult> runs, Func<RunResult, SegmentationMetrics> 
     new DoubleDataFrameColumn("training seconds", runs.Select(r => r.Seconds)));
 
 double Mean(double[] v) => v.Average();
-double Sd(double[] v) => v.Length < 2 ? double.NaN : Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Length - 1));
-string MeanSd(double[] v) => v.Length < 2 ? $"{v[0]:+0.000;-0.000} (one seed)" : $"{Mean(v):+0.000;-0.000} ± {Sd(v):0.000} (mean ± sd over {v.Length} seeds)";
+double Sd(double[] v) => v.Length < 2 ? double.NaN : Math.Sqrt(v.Sum(x =>
+    (x - v.Average()) * (x - v.Average())) / (v.Length - 1));
+string MeanSd(double[] v) => v.Length < 2 ? $"{v[0]:+0.000;-0.000} (one seed)"
+    : $"{Mean(v):+0.000;-0.000} ± {Sd(v):0.000} (mean ± sd over {v.Length} seeds)";
 
 // Seed 0's figures by name (the smoke tests read these), then the differences per seed.
 Console.WriteLine(Results.Report("rgb_miou", rgbOnly.Test!.MeanIoU));
@@ -270,17 +284,20 @@ if (pairs.Count > 1)
     Console.WriteLine(Results.Report("miou_gain_sd", Sd(miouGain)));
     Console.WriteLine(Results.Report("hidden_accuracy_gain_sd", Sd(hiddenGain)));
 }
-Tutorials.AppDisplay.Show(() => Row(pairs.SelectMany(p => new[] { p.Rgb, p.Rgbd }), r => r.Test!), cell: 20);
+Tutorials.Display.AppDisplay.Show(() => Row(pairs.SelectMany(p => new[] { p.Rgb, p.Rgbd }), r => r.Test!), cell: 20);
 
 // ── cell 21 ────────────────────────────────────────────────────────────
 string Verdict(double[] gains, string what) => gains.All(g => g > 0)
     ? $"RGB+depth beats RGB only on {what} on every seed ({gains.Length} of {gains.Length})"
     : $"RGB+depth does NOT beat RGB only on {what} on every seed (only {gains.Count(g => g > 0)} of {gains.Length})";
-Console.WriteLine($"RGB+depth − RGB only, test mIoU:                  {MeanSd(miouGain)}   per seed: {string.Join(", ", miouGain.Select(g => g.ToString("+0.000;-0.000")))}");
-Console.WriteLine($"RGB+depth − RGB only, test hidden-pixel accuracy: {MeanSd(hiddenGain)}   per seed: {string.Join(", ", hiddenGain.Select(g => g.ToString("+0.000;-0.000")))}");
+Console.WriteLine($"RGB+depth − RGB only, test mIoU:                  {MeanSd(miouGain)}   per seed: " +
+    $"{string.Join(", ", miouGain.Select(g => g.ToString("+0.000;-0.000")))}");
+Console.WriteLine($"RGB+depth − RGB only, test hidden-pixel accuracy: {MeanSd(hiddenGain)}   per seed: " +
+    $"{string.Join(", ", hiddenGain.Select(g => g.ToString("+0.000;-0.000")))}");
 Console.WriteLine(Verdict(miouGain, "mIoU") + "; " + Verdict(hiddenGain, "hidden-pixel accuracy") + ".");
 if (pairs.Count > 1)
-    Console.WriteLine($"The smallest gain over the seeds is {miouGain.Min():0.000} mIoU and {hiddenGain.Min():0.000} hidden-pixel accuracy; the seed-to-seed sd is {Sd(miouGain):0.000} and {Sd(hiddenGain):0.000}.");
+    Console.WriteLine($"The smallest gain over the seeds is {miouGain.Min():0.000} mIoU and {hiddenGain.Min():0.000} " +
+        $"hidden-pixel accuracy; the seed-to-seed sd is {Sd(miouGain):0.000} and {Sd(hiddenGain):0.000}.");
 else
     Console.WriteLine("One seed only (smoke run): the full run trains three and reports mean ± sd.");
 
@@ -290,22 +307,22 @@ else
 var perClass = rgbOnly.Test!.ToDataFrame();
 perClass.Columns["IoU"].SetName("IoU, RGB only");
 perClass.Columns.Add(new DoubleDataFrameColumn("IoU, RGB + depth", rgbd.Test!.IoU));
-Tutorials.AppDisplay.Show(() => perClass, cell: 23);
+Tutorials.Display.AppDisplay.Show(() => perClass, cell: 23);
 
 // Predictions on test scenes (seed 0's models), side by side: image, depth, ground truth, the RGB-only prediction and the RGB+depth prediction. Look at the camouflaged objects: the RGB-only model has nothing to see there; what the fused model makes of the depth map is in its column.
 //
 // ── cell 25 ────────────────────────────────────────────────────────────
 var shown = showcase.Where(i => i < 16).DefaultIfEmpty(0).ToList();
-Tutorials.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask,
+Tutorials.Display.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask,
     [("RGB only", rgbOnly.Predicted!), ("RGB + depth", rgbd.Predicted!)], classNames, shown), cell: 25);
 
 // Training curves of seed 0 (loss on top; **validation** mIoU, pixel accuracy and hidden-pixel accuracy below):
 //
 // ── cell 27 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => rgbOnly.History.Plot($"RGB only (seed {rgbOnly.Seed})"), cell: 27);
+Tutorials.Display.AppDisplay.Show(() => rgbOnly.History.Plot($"RGB only (seed {rgbOnly.Seed})"), cell: 27);
 
 // ── cell 28 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => rgbd.History.Plot($"RGB + depth, fused at {fusionStage} (seed {rgbd.Seed})"), cell: 28);
+Tutorials.Display.AppDisplay.Show(() => rgbd.History.Plot($"RGB + depth, fused at {fusionStage} (seed {rgbd.Seed})"), cell: 28);
 
 // ## Ablation: where to fuse, and how much to freeze — one thing at a time
 //
@@ -327,13 +344,15 @@ Console.WriteLine(Results.Report("val_rgb_hidden_accuracy", rgbOnly.Validation.H
 foreach (var run in ablation)
 {
     Console.WriteLine(Results.Report($"val_rgbd_miou_{run.Stage}_frozen_{run.FrozenUpTo}", run.Validation.MeanIoU));
-    Console.WriteLine(Results.Report($"val_rgbd_hidden_accuracy_{run.Stage}_frozen_{run.FrozenUpTo}", run.Validation.HiddenAccuracy));
+    Console.WriteLine(Results.Report($"val_rgbd_hidden_accuracy_{run.Stage}_frozen_{run.FrozenUpTo}",
+        run.Validation.HiddenAccuracy));
 }
 var ablationTable = Row(new[] { rgbOnly }.Concat(ablation), r => r.Validation);
 ablationTable.Columns.Insert(1, new StringDataFrameColumn("fusion stage (stride)",
     new[] { "—" }.Concat(ablation.Select(r => $"{r.Stage} (1/{strideOf[r.Stage!]})"))));
-ablationTable.Columns.Insert(2, new StringDataFrameColumn("frozen up to", new[] { rgbOnly }.Concat(ablation).Select(r => r.FrozenUpTo)));
-Tutorials.AppDisplay.Show(() => ablationTable, cell: 30);
+ablationTable.Columns.Insert(2, new StringDataFrameColumn("frozen up to", new[] { rgbOnly }.Concat(ablation)
+    .Select(r => r.FrozenUpTo)));
+Tutorials.Display.AppDisplay.Show(() => ablationTable, cell: 30);
 
 // What this run's ablation says, printed from the table (validation mIoU; the yardstick is how much the headline RGB+depth model's validation mIoU moved between seeds):
 //
@@ -351,16 +370,19 @@ string Compare(RunResult a, RunResult b)
 var layer1Frozen = ablation.Where(r => r.FrozenUpTo == "layer1").ToList();
 var best = layer1Frozen.MaxBy(r => r.Validation.MeanIoU)!;
 Console.WriteLine($"Factor 1, fusion stage (frozen up to layer1 in every run): " +
-    string.Join(", ", layer1Frozen.Select(r => $"{r.Stage} {r.Validation.MeanIoU:0.000}")) + $"; highest at {best.Stage}.");
+    string.Join(", ", layer1Frozen.Select(r => $"{r.Stage} {r.Validation.MeanIoU:0.000}"))
+        + $"; highest at {best.Stage}.");
 foreach (var other in layer1Frozen.Where(run => run != rgbd))
     Console.WriteLine($"  fusing at {other.Stage} instead of {rgbd.Stage}: {Compare(rgbd, other)}");
 var atLayer3 = ablation.Where(r => r.Stage == "layer3").ToDictionary(r => r.FrozenUpTo);
 if (atLayer3.ContainsKey("layer1") && atLayer3.ContainsKey("layer3"))
-    Console.WriteLine($"Factor 2, frozen set (fusion at layer3 in both runs): freezing up to layer3 instead of layer1: {Compare(atLayer3["layer1"], atLayer3["layer3"])}; " +
+    Console.WriteLine($"Factor 2, frozen set (fusion at layer3 in both runs): freezing up to layer3 instead of " +
+        $"layer1: {Compare(atLayer3["layer1"], atLayer3["layer3"])}; " +
         $"training took {atLayer3["layer3"].Seconds:0} s instead of {atLayer3["layer1"].Seconds:0} s.");
 else
     Console.WriteLine("Factor 2 (how much is frozen) runs in the full mode only.");
-Console.WriteLine($"Every fused configuration vs RGB only, validation hidden-pixel accuracy: {rgbOnly.Validation.HiddenAccuracy:0.000} → " +
+Console.WriteLine($"Every fused configuration vs RGB only, validation hidden-pixel accuracy: " +
+    $"{rgbOnly.Validation.HiddenAccuracy:0.000} → " +
     string.Join(", ", ablation.Select(r => $"{r.Stage}/{r.FrozenUpTo} {r.Validation.HiddenAccuracy:0.000}")));
 
 // **Reading the results.** The numbers above are this run's; the lines printed from them say what they show, and only those are claims. What holds by construction, whatever the run: RGB-only has nothing to go on at hidden pixels (the image is the same with or without the camouflaged object), so it can only guess them from context, and its mIoU on the object classes is capped by that. Whether and by how much depth lifts mIoU and hidden-pixel accuracy is measured, per seed, in the results table; the sentence under it says whether the gain held on every seed. The ablation uses one seed per configuration: a difference smaller than the seed-to-seed spread of the headline pair is not evidence that one fusion stage or one frozen set is better. Its two factors answer different questions — *where* depth should join (with the same weights free to adapt), and *what freezing more costs or saves* (with the same fusion point) — so read them separately. (The smoke run — `TUTORIALS_MODE=smoke`, what the tests use — trains each model for 40 steps on 320 scenes with one seed and only factor 1 of the ablation; the full run trains 160 steps on 640 scenes, three seeds, and both factors.)
@@ -372,7 +394,7 @@ Console.WriteLine($"Every fused configuration vs RGB only, validation hidden-pix
 // - **Freeze less, or more.** Fine-tune layer1 too (`FreezeBackboneUpTo(backbone, "stem")`), or freeze everything but the decoder, and watch mIoU and training time.
 // - **Learning rates.** Set the fine-tuned group to 1e-3 (as fast as the new parts) and see whether the pretrained stages forget; or to 0.
 // - **Make depth less perfect.** `new SyntheticRgbd.Options { DepthNoise = 0.5 }`, or `CamouflageFraction = 0`: how much does the fused model gain when RGB already sees everything?
-// - **Train longer, safely.** Longer runs want the trainer's bookkeeping (`TrainerOptions`, `lib/Training/TrainingBookkeeping.cs`): `CheckpointPath = "rgbd.ckpt", Resume = true` saves weights, optimizer state and history after every epoch and continues from there after a crash or a restart; `Patience = 3, RestoreBest = true` stops once `val_miou` has not improved for 3 epochs and puts back the best epoch's weights; `MaxGradNorm = 1.0` clips the gradient norm of every step, a guard when a higher learning rate makes the loss spike.
+// - **Train longer, safely.** Longer runs want the trainer's bookkeeping (`TrainerOptions`, `lib/Training/Trainer.cs`): `CheckpointPath = "rgbd.ckpt", Resume = true` saves weights, optimizer state and history after every epoch and continues from there after a crash or a restart; `Patience = 3, RestoreBest = true` stops once `val_miou` has not improved for 3 epochs and puts back the best epoch's weights; `MaxGradNorm = 1.0` clips the gradient norm of every step, a guard when a higher learning rate makes the loss spike.
 // - **A different second sensor.** The bridge does not care what B sees: a thermal image, a second camera, a rendered map — anything that can be brought to a feature map of the same aspect ratio.
 //
 // ## Exercises
@@ -418,7 +440,7 @@ optim.Optimizer MyOptimizer(RgbdSegmenter model)
 Exercises.CheckLearningRatePerPart(MyOptimizer);
 
 // ── end of the notebook ────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Finish();
+Tutorials.Display.AppDisplay.Finish();
 
 // From cell 15; C# puts type declarations after the top-level statements.
 // What a run leaves behind: figures, curves and a few predictions. The weights are freed (see Train's last lines).

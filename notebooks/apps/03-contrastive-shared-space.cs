@@ -27,6 +27,11 @@ using Tutorials.Data;
 using Tutorials.Contrastive;
 using Tutorials.Training;
 using Tutorials.Pretrained;
+using Tutorials.Display;
+using Tutorials.Environment;
+using Tutorials.Freezing;
+using Tutorials.Losses;
+using Tutorials.Notebooks;
 
 // # 03 · A shared embedding space: contrastive learning of an image encoder and a text encoder
 //
@@ -58,7 +63,7 @@ using Tutorials.Pretrained;
 //
 // ── cell 3 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Setup();
-Tutorials.AppDisplay.Start("03-contrastive-shared-space");
+Tutorials.Display.AppDisplay.Start("03-contrastive-shared-space");
 
 // ## Data: Fashion-MNIST images with generated captions
 //
@@ -69,25 +74,29 @@ Tutorials.AppDisplay.Start("03-contrastive-shared-space");
 // ── cell 5 ────────────────────────────────────────────────────────────
 var (trainSplit, testSplit) = (FashionMnist.LoadSmallTrain(), FashionMnist.LoadSmallTest());
 var data = FashionCaptions.Build(trainSplit, testSplit, validationPerClass: 10,
-    captionsPerTrainImage: Mode.Pick(smoke: 1, full: 2),             // full mode: each training image with two phrasings
+    // full mode: each training image with two phrasings
+    captionsPerTrainImage: Mode.Pick(smoke: 1, full: 2),
     trainImagesPerClass: Mode.Pick<int?>(smoke: 30, full: null));    // smoke mode: fewer training images
 var (names, heldOut) = (FashionCaptions.PromptNames, FashionCaptions.HeldOutClasses.ToList());
 Console.WriteLine(data.Summary(names));
-Tutorials.AppDisplay.Show(() => data.Preview(names), cell: 5);
+Tutorials.Display.AppDisplay.Show(() => data.Preview(names), cell: 5);
 
 // ## The pretrained towers, and what is computed once
 //
 // Both encoders come from NuGet packages (no download): the ImageNet ResNet (`ImageNetResNet.Load`, 15.9 M parameters) and all-MiniLM-L6-v2 (`MiniLm.Load`, 22.7 M). Images are upsampled from 28 to 64 pixels for the ResNet.
 //
-// The frozen parts never change, so their outputs are **computed once** (`lib/Contrastive/CachedInputs.cs`): the ResNet up to `layer3` (a 256×4×4 map per image, `ImageTower.CacheStage`) and MiniLM's embeddings and first five layers (384-d token states per caption; `CaptionCache` pads them to one width). The gradients are exactly those of the full networks with the same parts frozen. A second text cache runs **all six** MiniLM layers: it serves the *locked* text tower of the zero-shot section. The zero-shot prompts are cached too: the bare class name ("a photo of a sandal") and two short descriptions of what each item looks like (`FashionCaptions.Descriptions`).
+// The frozen parts never change, so their outputs are **computed once** (`lib/Notebooks/CachedInputs.cs`): the ResNet up to `layer3` (a 256×4×4 map per image, `ImageTower.CacheStage`) and MiniLM's embeddings and first five layers (384-d token states per caption; `CaptionCache` pads them to one width). The gradients are exactly those of the full networks with the same parts frozen. A second text cache runs **all six** MiniLM layers: it serves the *locked* text tower of the zero-shot section. The zero-shot prompts are cached too: the bare class name ("a photo of a sandal") and two short descriptions of what each item looks like (`FashionCaptions.Descriptions`).
 //
 // ── cell 7 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
 var clock = System.Diagnostics.Stopwatch.StartNew();
-var inputs = CachedInputs.Load(data, trainSplit.Images, testSplit.Images, heldOut, device);   // loads both towers, keeps only what their frozen parts compute
-Console.WriteLine($"loaded and cached in {clock.Elapsed.TotalSeconds:F1} s on {device}: image maps {string.Join("×", inputs.TrainImages.shape)}, " +
+// loads both towers, keeps only what their frozen parts compute
+var inputs = CachedInputs.Load(data, trainSplit.Images, testSplit.Images, heldOut, device);
+Console.WriteLine($"loaded and cached in {clock.Elapsed.TotalSeconds:F1} s on {device}: image maps " +
+    $"{string.Join("×", inputs.TrainImages.shape)}, " +
                   $"caption states {string.Join("×", inputs.Tuned.Train.Hidden.shape)}");
-Console.WriteLine($"zero-shot prompts: {string.Join(" | ", inputs.NamePrompts)}\ndescribed: {string.Join(" | ", inputs.DescribedPrompts)}");
+Console.WriteLine($"zero-shot prompts: {string.Join(" | ", inputs.NamePrompts)}\ndescribed: " +
+    $"{string.Join(" | ", inputs.DescribedPrompts)}");
 
 // ## The model: two towers, two heads, one temperature
 //
@@ -109,17 +118,17 @@ ContrastiveModel NewModel(long seed = 0, bool lockText = false)
 }
 
 var model = NewModel();
-Tutorials.AppDisplay.Show(() => Freezing.Summary(model, depth: 2), cell: 9);
+Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(model, depth: 2), cell: 9);
 
 // ### What unfreezing costs
 //
-// Trainable parameters decide the optimizer's memory (Adam keeps two extra numbers per parameter) and, with the cached frozen parts, the time per step. Below: one training step (forward, backward) of the top-layers setup used here, against the same step through *both full encoders* from pixels and tokens (batch 64; 16 in smoke mode), measured by `lib/Contrastive/UnfreezingCost.cs` (`StepTimer` times the steps, `FullFineTuneStep` builds the full setup). At 64 pixels most of the ResNet's arithmetic is already in `layer4` (the early stages work on small maps), so the time saved per step is small at best here (on a busy or different CPU the two timings can even come out the other way: read the measured figures below, not this sentence); it grows with image size and text length. The larger saving is memory: the full setup also keeps activations of every layer for the backward pass.
+// Trainable parameters decide the optimizer's memory (Adam keeps two extra numbers per parameter) and, with the cached frozen parts, the time per step. Below: one training step (forward, backward) of the top-layers setup used here, against the same step through *both full encoders* from pixels and tokens (batch 64; 16 in smoke mode), measured by `lib/Notebooks/UnfreezingCost.cs` (`StepTimer` times the steps, `FullFineTuneStep` builds the full setup). At 64 pixels most of the ResNet's arithmetic is already in `layer4` (the early stages work on small maps), so the time saved per step is small at best here (on a busy or different CPU the two timings can even come out the other way: read the measured figures below, not this sentence); it grows with image size and text length. The larger saving is memory: the full setup also keeps activations of every layer for the backward pass.
 //
 // ── cell 11 ────────────────────────────────────────────────────────────
 var cost = UnfreezingCost.Measure(model, inputs, trainSplit.Images, data.Train.Select(p => p.Caption).ToList(), device,
     batch: Mode.Pick(smoke: 16, full: 64), repeats: Mode.Pick(smoke: 1, full: 2));
 Console.WriteLine($"{cost} on {device}");
-Tutorials.AppDisplay.Show(() => cost.Table(), cell: 11);
+Tutorials.Display.AppDisplay.Show(() => cost.Table(), cell: 11);
 
 // ## The losses, inline
 //
@@ -133,7 +142,7 @@ Tutorials.AppDisplay.Show(() => cost.Table(), cell: 11);
 //
 // **InfoNCE** (CLIP): logits = `exp(s)`·cosine similarities with a **learnable** log-scale `s` (initialised at ln(1/0.07), capped at ln 100); each row is a B-way classification "which caption is mine?", each column "which image is mine?", and the loss averages both cross-entropies.
 //
-// The library's versions (`lib/Contrastive/ContrastiveLosses.cs`: `Margin`, `HadsellMargin`, `InfoNce`) are checked against PyTorch (values and gradients, tolerance 1e-5; the article's written from its text with `torch.cdist`, `scripts/contrastive/make_loss_fixtures.py`); the cell checks that these few lines compute the same numbers.
+// The library's versions (`lib/Losses/ContrastiveLosses.cs`: `Margin`, `HadsellMargin`, `InfoNce`) are checked against PyTorch (values and gradients, tolerance 1e-5; the article's written from its text with `torch.cdist`, `scripts/contrastive/make_loss_fixtures.py`); the cell checks that these few lines compute the same numbers.
 //
 // ── cell 13 ────────────────────────────────────────────────────────────
 Tensor ArticleMargin(Tensor image, Tensor text, Tensor y, double margin = 1.0)
@@ -156,7 +165,8 @@ Tensor ClipLoss(Tensor image, Tensor text, Tensor logitScale)
     return (nn.functional.cross_entropy(logits, target) + nn.functional.cross_entropy(logits.T, target)) / 2;
 }
 
-Console.WriteLine(InlineLossCheck.Compare(ArticleMargin, HadsellMargin, ClipLoss));   // one small batch through these lines and through the kit
+// one small batch through these lines and through the kit
+Console.WriteLine(InlineLossCheck.Compare(ArticleMargin, HadsellMargin, ClipLoss));
 
 // ### The article's own call: a label vector
 //
@@ -164,12 +174,16 @@ Console.WriteLine(InlineLossCheck.Compare(ArticleMargin, HadsellMargin, ClipLoss
 //
 // ── cell 15 ────────────────────────────────────────────────────────────
 Kit.Seed(2);
-var (image3, text3) = (nn.functional.normalize(torch.randn(3, 4), dim: 1), nn.functional.normalize(torch.randn(3, 4), dim: 1));
+var (image3, text3) = (nn.functional.normalize(torch.randn(3, 4), dim: 1), nn.functional.normalize(torch.randn(3, 4),
+    dim: 1));
 var labelVector = torch.tensor(new float[] { 1, 0, 0 });
 var broadcast = labelVector * torch.ones(3, 3);                          // what the article's y becomes
-Console.WriteLine("labels [1, 0, 0] broadcast to y = " + string.Join(" / ", Enumerable.Range(0, 3).Select(i => string.Join(" ", broadcast[i].data<float>().ToArray()))));
-Console.WriteLine($"loss with the vector {ArticleMargin(image3, text3, labelVector).item<float>():F5}; with the 3×3 identity {ArticleMargin(image3, text3, torch.eye(3)).item<float>():F5}");
-try { ContrastiveLosses.Margin(image3, text3, labelVector); } catch (ArgumentException e) { Console.WriteLine($"lib: {e.Message}"); }
+Console.WriteLine("labels [1, 0, 0] broadcast to y = " + string.Join(" / ", Enumerable.Range(0, 3).Select(i =>
+    string.Join(" ", broadcast[i].data<float>().ToArray()))));
+Console.WriteLine($"loss with the vector {ArticleMargin(image3, text3, labelVector).item<float>():F5}; with the 3×3 " +
+    $"identity {ArticleMargin(image3, text3, torch.eye(3)).item<float>():F5}");
+try { ContrastiveLosses.Margin(image3, text3,
+    labelVector); } catch (ArgumentException e) { Console.WriteLine($"lib: {e.Message}"); }
 
 // ## Before training
 //
@@ -178,22 +192,27 @@ try { ContrastiveLosses.Margin(image3, text3, labelVector); } catch (ArgumentExc
 // ── cell 17 ────────────────────────────────────────────────────────────
 void Evaluate(ContrastiveModel m, SeedRuns into)
 {
-    using var scope = torch.NewDisposeScope();                              // the embeddings live only for this evaluation
+    // the embeddings live only for this evaluation
+    using var scope = torch.NewDisposeScope();
     var text = inputs.For(m);                                                // the cache that fits its text tower
     var (img, txt) = m.EmbedAll(inputs.TestImages, text.Test);
     var classes = new Dictionary<string, Tensor>
     {
-        ["names"] = m.EmbedTexts(text.Names),                                                        // one "a photo of a …" per class
-        ["described"] = ZeroShot.ClassEmbeddings(m.EmbedTexts(text.Described), promptsPerClass: 2), // the mean of two descriptions
+        // one "a photo of a …" per class
+        ["names"] = m.EmbedTexts(text.Names),
+        // the mean of two descriptions
+        ["described"] = ZeroShot.ClassEmbeddings(m.EmbedTexts(text.Described), promptsPerClass: 2),
     };
-    Dictionary<string, long[]> Nearest(Tensor images)                        // each image → the class with the nearest prompt
+    // each image → the class with the nearest prompt
+    Dictionary<string, long[]> Nearest(Tensor images)
     {
         var embedded = m.EmbedImages(images);
         return classes.ToDictionary(c => c.Key, c => ZeroShot.Predict(embedded, c.Value));
     }
     into.Add(Retrieval.Evaluate(img, txt, inputs.TestKeys, inputs.TestKeys).ToMetrics(),
         Nearest(inputs.ZeroShotImages), inputs.ZeroShotTruth,                  // test images of the held-out classes
-        Nearest(inputs.ZeroShotValidationImages), inputs.ZeroShotValidationTruth); // their training-split images: for choosing
+        // their training-split images: for choosing
+        Nearest(inputs.ZeroShotValidationImages), inputs.ZeroShotValidationTruth);
 }
 
 var before = new SeedRuns("before training");
@@ -202,41 +221,53 @@ var plotImages = inputs.PlotImages;
 var beforeSpace = model.EmbedAll(plotImages, inputs.Tuned.Plot);          // kept for the plots; the model is not
 double chanceR1 = Retrieval.ChanceRecallAt1(inputs.TestKeys, inputs.TestKeys);
 model.Dispose();
-Console.WriteLine($"before: image→text R@1 {before[0, "i2t_r1"]:P1}, text→image R@1 {before[0, "t2i_r1"]:P1} (chance {chanceR1:P1}); " +
+Console.WriteLine($"before: image→text R@1 {before[0, "i2t_r1"]:P1}, text→image R@1 {before[0, "t2i_r1"]:P1} (chance " +
+    $"{chanceR1:P1}); " +
                   $"zero-shot {before[0, "zero_shot_names"]:P1} (chance {1.0 / heldOut.Count:P1})");
 
 // ## Fine-tuning both towers with the article's loss
 //
-// One optimizer, three parameter groups: the pretrained encoder layers move **slowly** (they already know a lot and are easily damaged), the new heads and the temperature move **fast**. `ContrastiveTraining.Fit` (`lib/Contrastive/ContrastiveTraining.cs`) batches the cached inputs with their content keys (for `y = SameKey(keys, keys)`), runs the kit's trainer for the epochs, computes validation recall@1 in both directions on the validation pairs after each epoch, and keeps the best epoch's weights. The test set is only looked at afterwards. `Train` is reused below for the other losses and the locked-text variant.
+// One optimizer, three parameter groups: the pretrained encoder layers move **slowly** (they already know a lot and are easily damaged), the new heads and the temperature move **fast**. `ContrastiveTraining.Fit` (`lib/Notebooks/ContrastiveTraining.cs`) batches the cached inputs with their content keys (for `y = SameKey(keys, keys)`), runs the kit's trainer for the epochs, computes validation recall@1 in both directions on the validation pairs after each epoch, and keeps the best epoch's weights. The test set is only looked at afterwards. `Train` is reused below for the other losses and the locked-text variant.
 //
 // ── cell 19 ────────────────────────────────────────────────────────────
 int epochs = Mode.Pick(smoke: 4, full: 10);
 
-optim.Optimizer NewOptimizer(ContrastiveModel m) => optim.Adam(new (IEnumerable<TorchSharp.Modules.Parameter> Ps, double Lr)[]
+optim.Optimizer NewOptimizer(ContrastiveModel m) => optim.Adam(new (IEnumerable<TorchSharp.Modules.Parameter> Ps,
+    double Lr)[]
 {
     (m.Image.Backbone.parameters().Where(p => p.requires_grad), 1e-4),      // ResNet layer4
     (m.Text.Bert.parameters().Where(p => p.requires_grad), 3e-5),           // MiniLM's last layer (none when locked)
     (m.HeadParameters().Append(m.LogitScale), 1e-3),                        // new heads + temperature
 }.Where(g => g.Ps.Any()).Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Ps, lr: g.Lr)).ToArray());
 
-Func<Tensor, Tensor, Tensor, Tensor> LossOf(string loss, ContrastiveModel m) => loss switch   // (images, texts, keys) → loss
+// (images, texts, keys) → loss
+Func<Tensor, Tensor, Tensor, Tensor> LossOf(ContrastiveLoss loss, ContrastiveModel m) => loss switch
 {
-    "article margin" => (img, txt, keys) => ContrastiveLosses.Margin(img, txt, ContrastiveLosses.SameKey(keys, keys)),
-    "Hadsell margin" => (img, txt, keys) => ContrastiveLosses.HadsellMargin(img, txt, ContrastiveLosses.SameKey(keys, keys)),
-    _ => (img, txt, _) => ContrastiveLosses.InfoNce(img, txt, m.LogitScale),
+    ContrastiveLoss.ArticleMargin => (img, txt, keys) => ContrastiveLosses.Margin(img, txt,
+        ContrastiveLosses.SameKey(keys, keys)),
+    ContrastiveLoss.HadsellMargin => (img, txt, keys) => ContrastiveLosses.HadsellMargin(img, txt,
+        ContrastiveLosses.SameKey(keys, keys)),
+    ContrastiveLoss.InfoNce => (img, txt, _) => ContrastiveLosses.InfoNce(img, txt, m.LogitScale),
+    _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Expected one of the ContrastiveLoss values."),
 };
 
-(ContrastiveModel, TrainingHistory) Train(string loss, long seed = 0, bool lockText = false)
+(ContrastiveModel, TrainingHistory) Train(ContrastiveLoss loss, long seed = 0, bool lockText = false)
 {
     var m = NewModel(seed, lockText);
     return (m, ContrastiveTraining.Fit(m, NewOptimizer(m), LossOf(loss, m), inputs, epochs, seed, device));
 }
-var (marginModel, marginHistory) = Train("article margin");
-var runs = new Dictionary<string, SeedRuns> { ["article margin"] = new("article margin"), ["Hadsell margin"] = new("Hadsell margin"), ["InfoNCE"] = new("fine-tuned text (InfoNCE)") };
-Evaluate(marginModel, runs["article margin"]);
-var afterSpace = marginModel.EmbedAll(plotImages, inputs.Tuned.Plot);    // kept for the plots and the search below; the model is not
+var (marginModel, marginHistory) = Train(ContrastiveLoss.ArticleMargin);
+var runs = new Dictionary<ContrastiveLoss, SeedRuns>
+{
+    [ContrastiveLoss.ArticleMargin] = new("article margin"),
+    [ContrastiveLoss.HadsellMargin] = new("Hadsell margin"),
+    [ContrastiveLoss.InfoNce] = new("fine-tuned text (InfoNCE)"),
+};
+Evaluate(marginModel, runs[ContrastiveLoss.ArticleMargin]);
+// kept for the plots and the search below; the model is not
+var afterSpace = marginModel.EmbedAll(plotImages, inputs.Tuned.Plot);
 marginModel.Dispose();
-Tutorials.AppDisplay.Show(() => marginHistory.Plot("Article's margin loss: training loss and validation recall@1"), cell: 19);
+Tutorials.Display.AppDisplay.Show(() => marginHistory.Plot("Article's margin loss: training loss and validation recall@1"), cell: 19);
 
 // ## Three losses, same budget
 //
@@ -244,18 +275,22 @@ Tutorials.AppDisplay.Show(() => marginHistory.Plot("Article's margin loss: train
 //
 // ── cell 21 ────────────────────────────────────────────────────────────
 int seeds = Mode.Pick(smoke: 1, full: 3);
-foreach (var (loss, n) in new[] { ("article margin", seeds), ("Hadsell margin", 1), ("InfoNCE", seeds) })
+foreach (var (loss, n) in new[] { (ContrastiveLoss.ArticleMargin, seeds), (ContrastiveLoss.HadsellMargin, 1),
+    (ContrastiveLoss.InfoNce, seeds) })
     for (int seed = runs[loss].Count; seed < n; seed++)
     {
         var (m, _) = Train(loss, seed);
         using (m) Evaluate(m, runs[loss]);                                   // figures kept, model freed
     }
-Tutorials.AppDisplay.Show(() => SeedRuns.Table(runs.Values, "i2t_r1", "i2t_r5", "t2i_r1", "t2i_r5"), cell: 21);
+Tutorials.Display.AppDisplay.Show(() => SeedRuns.Table(runs.Values, "i2t_r1", "i2t_r5", "t2i_r1", "t2i_r5"), cell: 21);
 
 // ── cell 22 ────────────────────────────────────────────────────────────
-var infoNceGap = SeedRuns.Compare(runs["InfoNCE"], runs["article margin"], "i2t_r1");
+var infoNceGap = SeedRuns.Compare(runs[ContrastiveLoss.InfoNce], runs[ContrastiveLoss.ArticleMargin], "i2t_r1");
+double hadsellGap = runs[ContrastiveLoss.HadsellMargin][0, "i2t_r1"]
+    - runs[ContrastiveLoss.ArticleMargin][0, "i2t_r1"];
 Console.WriteLine($"image→text R@1, InfoNCE − article margin: {infoNceGap}; " +
-                  $"Hadsell − article (seed 0): {runs["Hadsell margin"][0, "i2t_r1"] - runs["article margin"][0, "i2t_r1"]:+0.000;−0.000}");
+                  $"Hadsell − article (seed 0): " +
+                      $"{hadsellGap:+0.000;−0.000}");
 
 // What the numbers above say is printed from this run. Two things to read in them. The two margin losses differ only in the push on non-matching pairs: the article's keeps pushing with the same force until a pair is a margin apart, Hadsell's eases off as a pair approaches the margin, so the article's spends more of its gradient on pairs that are *almost* far enough apart. InfoNCE has no margin at all: each caption competes with all the others in a softmax, and the learned temperature decides how sharply; it does not know that two captions saying the same thing are both right (`y` does, for the margin losses).
 //
@@ -272,30 +307,36 @@ var locked = new SeedRuns("locked text (InfoNCE)");
 (Tensor Images, Tensor Texts) lockedSpace = default;
 for (int seed = 0; seed < seeds; seed++)
 {
-    var (m, _) = Train("InfoNCE", seed, lockText: true);
+    var (m, _) = Train(ContrastiveLoss.InfoNce, seed, lockText: true);
     Evaluate(m, locked);
     if (seed == 0) lockedSpace = m.EmbedAll(plotImages, inputs.Locked.Plot);   // for the plots below
     m.Dispose();                                                             // figures kept, model freed
 }
-Tutorials.AppDisplay.Show(() => SeedRuns.Table(new[] { before, runs["InfoNCE"], locked }, "zero_shot_names_val", "zero_shot_described_val", "i2t_r1", "t2i_r1"), cell: 25);
+Tutorials.Display.AppDisplay.Show(() => SeedRuns.Table(new[] { before, runs[ContrastiveLoss.InfoNce], locked }, "zero_shot_names_val",
+    "zero_shot_described_val", "i2t_r1", "t2i_r1"), cell: 25);
 
 // **Judged on the validation images** (`_val` above: the held-out classes' training-split images), seed by seed: what the descriptions add over bare names for each text tower, and what locking adds.
 //
 // ── cell 27 ────────────────────────────────────────────────────────────
-var fineTuned = runs["InfoNCE"];
+var fineTuned = runs[ContrastiveLoss.InfoNce];
 foreach (var v in new[] { fineTuned, locked })
-    Console.WriteLine($"validation, {v.Name}: descriptions − names {SeedRuns.Compare(v, "zero_shot_described_val", "descriptions", v, "zero_shot_names_val", "names")}");
-Console.WriteLine($"validation, with descriptions: locked − fine-tuned {SeedRuns.Compare(locked, fineTuned, "zero_shot_described_val")}");
+    Console.WriteLine($"validation, {v.Name}: descriptions − names " +
+        $"{SeedRuns.Compare(v, "zero_shot_described_val", "descriptions", v, "zero_shot_names_val", "names")}");
+Console.WriteLine($"validation, with descriptions: locked − fine-tuned " +
+    $"{SeedRuns.Compare(locked, fineTuned, "zero_shot_described_val")}");
 
 // **The test images, read once.** The zero-shot accuracy with descriptions for each text tower; then seed by seed the share of each held-out class classified right and the seen-class recall@1 of the same model; then where the held-out test images go (seed 0), for each text tower and prompt kind.
 //
 // ── cell 29 ────────────────────────────────────────────────────────────
 var heldOutNames = heldOut.Select(c => names[c]).ToList();
-Console.WriteLine($"test, zero-shot with descriptions: locked text {locked.Mean("zero_shot_described"):P1} (the notebook's result), " +
+Console.WriteLine($"test, zero-shot with descriptions: locked text {locked.Mean("zero_shot_described"):P1} (the " +
+    $"notebook's result), " +
                   $"fine-tuned text {fineTuned.Mean("zero_shot_described"):P1}; chance {1.0 / heldOut.Count:P1}");
-Tutorials.AppDisplay.Show(ZeroShotBreakdown.Table(new[] { fineTuned, locked }, "described", inputs.ZeroShotTruth, heldOutNames));
-Tutorials.AppDisplay.Show(() => ConfusionTable.Of(inputs.ZeroShotTruth, new[] { ("fine-tuned, names", fineTuned.Predictions[0]["names"]), ("fine-tuned, described", fineTuned.Predictions[0]["described"]),
-    ("locked, names", locked.Predictions[0]["names"]), ("locked, described", locked.Predictions[0]["described"]) }, heldOutNames), cell: 29);
+Tutorials.Display.AppDisplay.Show(ZeroShotBreakdown.Table(new[] { fineTuned, locked }, "described", inputs.ZeroShotTruth, heldOutNames));
+Tutorials.Display.AppDisplay.Show(() => ConfusionTable.Of(inputs.ZeroShotTruth, new[] { ("fine-tuned, names", fineTuned.Predictions[0]["names"]),
+    ("fine-tuned, described", fineTuned.Predictions[0]["described"]),
+    ("locked, names", locked.Predictions[0]["names"]), ("locked, described", locked.Predictions[0]["described"]) },
+        heldOutNames), cell: 29);
 
 // **What the difference teaches.** A class *name* means only what the text encoder learned of it. In MiniLM, "a photo of a sandal" is about as close to "a photo of a bag" as to "a photo of a sneaker": a sentence encoder compares phrases, not looks. Training taught the image side where sneakers, boots and tops go, so a sandal image lands near the shoes — and the bare name gives it nowhere useful to go. A description that names shape and parts ("an open shoe with thin straps", "a shirt with a collar, buttons and long sleeves", "a handbag with a handle") ties the new class to the seen ones the image side knows. The lines above print, seed by seed and on the validation images, what the descriptions added for each text tower.
 //
@@ -303,25 +344,28 @@ Tutorials.AppDisplay.Show(() => ConfusionTable.Of(inputs.ZeroShotTruth, new[] { 
 //
 // ## Looking at the space
 //
-// Every test image (filled circles) and caption (open diamonds), coloured by class — the same colour for both modalities; the zero-shot classes are drawn opaque and marked in the legend. **PCA** (`lib/Contrastive/Pca.cs`) is linear: distances along its axes mean something, but two components keep only part of the variance. **t-SNE** (`lib/Contrastive/TSne.cs`, computed by the kit with torch ops: perplexity-calibrated neighbourhoods, early exaggeration, gradient descent with momentum) keeps neighbourhoods instead: read it for *who is next to whom*, not for distances between clusters. Before training the two modalities sit apart; after training a class's circles and diamonds should share a region.
+// Every test image (filled circles) and caption (open diamonds), coloured by class — the same colour for both modalities; the zero-shot classes are drawn opaque and marked in the legend. **PCA** (`lib/Display/Pca.cs`) is linear: distances along its axes mean something, but two components keep only part of the variance. **t-SNE** (`lib/Display/TSne.cs`, computed by the kit with torch ops: perplexity-calibrated neighbourhoods, early exaggeration, gradient descent with momentum) keeps neighbourhoods instead: read it for *who is next to whom*, not for distances between clusters. Before training the two modalities sit apart; after training a class's circles and diamonds should share a region.
 //
 // ── cell 32 ────────────────────────────────────────────────────────────
 var plotClasses = data.Test.Concat(data.ZeroShot).Select(p => p.Label).ToList();
-var spaces = new[] { ("before training", beforeSpace), ("after (article's margin loss)", afterSpace), ("locked text (InfoNCE)", lockedSpace) };
-Tutorials.AppDisplay.Show(() => EmbeddingPlots.Spaces(spaces, plotClasses, names, both => Pca.Fit(both).Transform(both), "PCA", "PCA of the shared space", heldOut), cell: 32);
+var spaces = new[] { ("before training", beforeSpace), ("after (article's margin loss)", afterSpace),
+    ("locked text (InfoNCE)", lockedSpace) };
+Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.Spaces(spaces, plotClasses, names, both => Pca.Fit(both).Transform(both), "PCA",
+    "PCA of the shared space", heldOut), cell: 32);
 
 // ── cell 33 ────────────────────────────────────────────────────────────
 var tsneClock = System.Diagnostics.Stopwatch.StartNew();
-var tsneChart = EmbeddingPlots.Spaces(spaces, plotClasses, names, both => TSne.Embed(both, perplexity: 30, iterations: Mode.Pick(smoke: 250, full: 750),
+var tsneChart = EmbeddingPlots.Spaces(spaces, plotClasses, names, both => TSne.Embed(both, perplexity: 30,
+    iterations: Mode.Pick(smoke: 250, full: 750),
     exaggerationIterations: Mode.Pick(smoke: 100, full: 250), seed: 0), "t-SNE", "t-SNE of the shared space", heldOut);
 double tsneSeconds = tsneClock.Elapsed.TotalSeconds / spaces.Length;
 Console.WriteLine($"t-SNE of {plotImages.shape[0] * 2} points: {tsneSeconds:F1} s per map");
-Tutorials.AppDisplay.Show(() => tsneChart, cell: 33);
+Tutorials.Display.AppDisplay.Show(() => tsneChart, cell: 33);
 
 // The image–text cosine similarities for two test pairs per class (rows: images, columns: their captions, in the same order), after training with the article's loss. A trained space shows bright blocks on the diagonal — each image is close to captions of its own class, brightest where the attributes match too.
 //
 // ── cell 35 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => EmbeddingPlots.PairHeatmap(afterSpace, data.Test, names, perClass: 2, "Image–caption cosine similarity after training"), cell: 35);
+Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.PairHeatmap(afterSpace, data.Test, names, perClass: 2, "Image–caption cosine similarity after training"), cell: 35);
 
 // ### What a caption retrieves
 //
@@ -329,15 +373,17 @@ Tutorials.AppDisplay.Show(() => EmbeddingPlots.PairHeatmap(afterSpace, data.Test
 //
 // ── cell 37 ────────────────────────────────────────────────────────────
 var plotPairs = data.Test.Concat(data.ZeroShot).ToList();                   // the rows of afterSpace
-Tutorials.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(CaptionSearch.ExampleQueries(plotPairs), afterSpace, plotPairs, testSplit.Images, heldOut),
+Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(CaptionSearch.ExampleQueries(plotPairs), afterSpace, plotPairs,
+    testSplit.Images, heldOut),
     "Top 5 test images per caption (after training with the article's loss)"), cell: 37);
 
 // ## Key results
 //
-// Retrieval and zero-shot figures are means over the seeds of the run (one in smoke mode, three in full mode); `_sd` is their standard deviation. `zero_shot_acc` is the locked text tower with descriptions; `zero_shot_acc_finetuned` the fine-tuned text tower with descriptions; `_names` the same with bare class names; `zero_shot_val…` the same four on the validation images (`lib/Contrastive/KeyResults.cs` lists every key).
+// Retrieval and zero-shot figures are means over the seeds of the run (one in smoke mode, three in full mode); `_sd` is their standard deviation. `zero_shot_acc` is the locked text tower with descriptions; `zero_shot_acc_finetuned` the fine-tuned text tower with descriptions; `_names` the same with bare class names; `zero_shot_val…` the same four on the validation images (`lib/Notebooks/KeyResults.cs` lists every key).
 //
 // ── cell 39 ────────────────────────────────────────────────────────────
-var report = KeyResults.Of(before, runs["article margin"], runs["Hadsell margin"], runs["InfoNCE"], locked, chanceR1, cost, tsneSeconds);
+var report = KeyResults.Of(before, runs[ContrastiveLoss.ArticleMargin], runs[ContrastiveLoss.HadsellMargin],
+    runs[ContrastiveLoss.InfoNce], locked, chanceR1, cost, tsneSeconds);
 foreach (var (k, v) in report) Console.WriteLine(Results.Report(k, v, k.EndsWith("seconds") ? "s" : null));
 
 // ## Exercises
@@ -396,4 +442,4 @@ Exercises.CheckInfoNce(MyInfoNce);
 // - **Heads.** Swap `MlpProjection` for `LinearProjection` and compare.
 //
 // ── end of the notebook ────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Finish();
+Tutorials.Display.AppDisplay.Finish();

@@ -24,12 +24,15 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Tutorials;
 using Tutorials.Data;
-using Tutorials.Features;
+using Tutorials.Notebooks;
 using Tutorials.Training;
+using Tutorials.Display;
+using Tutorials.Environment;
+using Tutorials.Losses;
 using Tutorials.Fusion;
 using Tutorials.Combining;
 using Microsoft.Data.Analysis;
-using Tutorials.Statistics;
+using Tutorials.Evaluation;
 
 // # 04 · Combining trained models at the output and at the weight level
 //
@@ -54,7 +57,7 @@ using Tutorials.Statistics;
 //
 // ── cell 2 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Setup();
-Tutorials.AppDisplay.Start("04-outputs-and-weights");
+Tutorials.Display.AppDisplay.Start("04-outputs-and-weights");
 
 // ## The task and the features of notebook 01
 //
@@ -66,16 +69,20 @@ Tutorials.AppDisplay.Start("04-outputs-and-weights");
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
-var (train, test) = PairedDigits.Load(trainPerDigit: Mode.Pick(smoke: 60, full: 300), testPerDigit: Mode.Pick(smoke: 30, full: 100), seed: 0);
+var (train, test) = PairedDigits.Load(trainPerDigit: Mode.Pick(smoke: 60, full: 300),
+    testPerDigit: Mode.Pick(smoke: 30, full: 100), seed: 0);
 var extractors = PairedDigitExtractors.LoadFrozen(device);      // notebook 01's frozen ResNet and audio encoder
 
 var clock = System.Diagnostics.Stopwatch.StartNew();
 PairedDigitFeatures fit, held;
-using (var all = PairedDigitFeatures.Compute(extractors, train, keepMaps: true)) (fit, held) = all.SplitValidation(fraction: 0.2, seed: 0);
+using (var all = PairedDigitFeatures.Compute(extractors, train, keepMaps: true)) (fit,
+    held) = all.SplitValidation(fraction: 0.2, seed: 0);
 var testFeatures = PairedDigitFeatures.Compute(extractors, test, keepMaps: true);
 train.Dispose(); test.Dispose();                                // the cache replaces the raw pairs
-Console.WriteLine($"features cached in {clock.Elapsed.TotalSeconds:0} s: layer3 maps [{string.Join(", ", fit.Maps!.shape)}], audio [{string.Join(", ", fit.Audio.shape)}]");
-Console.WriteLine($"training pairs: {fit.Count} to train on, {held.Count} held out for tuning combinations; test pairs: {testFeatures.Count}");
+Console.WriteLine($"features cached in {clock.Elapsed.TotalSeconds:0} s: layer3 maps " +
+    $"[{string.Join(", ", fit.Maps!.shape)}], audio [{string.Join(", ", fit.Audio.shape)}]");
+Console.WriteLine($"training pairs: {fit.Count} to train on, {held.Count} held out for tuning combinations; test " +
+    $"pairs: {testFeatures.Count}");
 
 // ## The members: notebook 01's three classifiers, retrained
 //
@@ -83,9 +90,12 @@ Console.WriteLine($"training pairs: {fit.Count} to train on, {held.Count} held o
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
 int epochs = Mode.Pick(smoke: 25, full: 40);
-var image = HeadTraining.Train(fit, held, HeadInputs.ImageOnly, epochs, seed: 0, device: device, label: "image only").Head;
-var audio = HeadTraining.Train(fit, held, HeadInputs.AudioOnly, epochs, seed: 0, device: device, label: "audio only").Head;
-var fused = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 0, device: device, label: "image + audio, concatenated (notebook 01)").Head;
+var image = HeadTraining.Train(fit, held, HeadInputs.ImageOnly, epochs, seed: 0, device: device,
+    label: "image only").Head;
+var audio = HeadTraining.Train(fit, held, HeadInputs.AudioOnly, epochs, seed: 0, device: device,
+    label: "audio only").Head;
+var fused = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 0, device: device,
+    label: "image + audio, concatenated (notebook 01)").Head;
 
 // ## Ensembles: average the probabilities
 //
@@ -105,23 +115,32 @@ var imageHeld = HeadTraining.Probabilities(image, held, device: device);
 var audioHeld = HeadTraining.Probabilities(audio, held, device: device);
 
 var ensembleTest = Ensemble.AverageProbabilities(new[] { imageTest, audioTest });
-var weights = Ensemble.WeightsFromAccuracy(new[] { Ensemble.Accuracy(imageHeld, held.Labels), Ensemble.Accuracy(audioHeld, held.Labels) });
+var weights = Ensemble.WeightsFromAccuracy(new[] { Ensemble.Accuracy(imageHeld, held.Labels),
+    Ensemble.Accuracy(audioHeld, held.Labels) });
 var weightedTest = Ensemble.AverageProbabilities(new[] { imageTest, audioTest }, weights);
 
-double imageAcc = Ensemble.Accuracy(imageTest, testFeatures.Labels), audioAcc = Ensemble.Accuracy(audioTest, testFeatures.Labels);
-double ensembleAcc = Ensemble.Accuracy(ensembleTest, testFeatures.Labels), weightedAcc = Ensemble.Accuracy(weightedTest, testFeatures.Labels);
+double imageAcc = Ensemble.Accuracy(imageTest, testFeatures.Labels), audioAcc = Ensemble.Accuracy(audioTest,
+    testFeatures.Labels);
+double ensembleAcc = Ensemble.Accuracy(ensembleTest, testFeatures.Labels),
+    weightedAcc = Ensemble.Accuracy(weightedTest, testFeatures.Labels);
 Console.WriteLine($"weights from the held-out accuracies: image {weights[0]:0.00}, audio {weights[1]:0.00}");
-Console.WriteLine($"test accuracy: image {imageAcc:0.000}, audio {audioAcc:0.000} → ensemble {ensembleAcc:0.000}, weighted ensemble {weightedAcc:0.000}");
+Console.WriteLine($"test accuracy: image {imageAcc:0.000}, audio {audioAcc:0.000} → ensemble {ensembleAcc:0.000}, " +
+    $"weighted ensemble {weightedAcc:0.000}");
 
-// The closing table collects each model and combination as it is made; each row also states its accuracy as a key result.
-var sample = testFeatures.FirstPerDigit(7);                                        // 70 test rows: the batch the table times
+// The closing table collects each model and combination as it is made; each row also states its accuracy as a key
+// result.
+// 70 test rows: the batch the table times
+var sample = testFeatures.FirstPerDigit(7);
 Tensor Run(FusionClassifier m) => nn.functional.softmax(m.call(sample.For(HeadTraining.InputsOf(m))), 1);
 var table = new AccuracyCostTable(batchRows: sample.Count)
     .Add("image only", "single model", imageAcc, "image_acc", () => Run(image), image)
     .Add("audio only", "single model", audioAcc, "audio_acc", () => Run(audio), audio)
-    .Add("concatenated features (notebook 01)", "feature level", HeadTraining.Accuracy(fused, testFeatures, device), "fused_concat_acc", () => Run(fused), fused)
-    .Add("ensemble: mean probability", "output level", ensembleAcc, "ensemble_acc", () => (Run(image) + Run(audio)) / 2, image, audio)
-    .Add("ensemble: weighted by held-out accuracy", "output level", weightedAcc, "weighted_ensemble_acc", () => Run(image) * weights[0] + Run(audio) * weights[1], image, audio);
+    .Add("concatenated features (notebook 01)", "feature level", HeadTraining.Accuracy(fused, testFeatures, device),
+        "fused_concat_acc", () => Run(fused), fused)
+    .Add("ensemble: mean probability", "output level", ensembleAcc, "ensemble_acc", () => (Run(image)
+        + Run(audio)) / 2, image, audio)
+    .Add("ensemble: weighted by held-out accuracy", "output level", weightedAcc, "weighted_ensemble_acc", () =>
+        Run(image) * weights[0] + Run(audio) * weights[1], image, audio);
 
 // ## Stacking: learn how to combine
 //
@@ -132,20 +151,23 @@ var table = new AccuracyCostTable(batchRows: sample.Count)
 // ── cell 10 ────────────────────────────────────────────────────────────
 Kit.Seed(4);
 var stacker = new StackingClassifier(members: 2, classes: 10).to(device);
-var stackBatches = new TensorBatches(new[] { StackingClassifier.Inputs(imageHeld, audioHeld), held.Labels }, 64, shuffle: true, seed: 5);
+var stackBatches = new TensorBatches(new[] { StackingClassifier.Inputs(imageHeld, audioHeld), held.Labels }, 64,
+    shuffle: true, seed: 5);
 using (var stackOptimizer = optim.Adam(stacker.parameters(), lr: 1e-2, weight_decay: 1e-3))
     Trainer.Fit(stacker, stackOptimizer, stackBatches,
         loss: b => nn.functional.cross_entropy(stacker.call(b[0]), b[1]),
         options: new TrainerOptions { Epochs = 60, Seed = 6, Device = device, Progress = TrainingProgress.Auto() });
 
-var stackingTest = Ensemble.Probabilities(stacker, b => stacker.call(b[0]), new TensorBatches(256, StackingClassifier.Inputs(imageTest, audioTest)), device);
+var stackingTest = Ensemble.Probabilities(stacker, b => stacker.call(b[0]), new TensorBatches(256,
+    StackingClassifier.Inputs(imageTest, audioTest)), device);
 double stackingAcc = Ensemble.Accuracy(stackingTest, testFeatures.Labels);
 Console.WriteLine($"stacking meta-classifier, test accuracy: {stackingAcc:0.000}");
-table.Add("stacking: meta-classifier", "output level", stackingAcc, "stacking_acc", () => stacker.call(StackingClassifier.Inputs(Run(image), Run(audio))), image, audio, stacker);
+table.Add("stacking: meta-classifier", "output level", stackingAcc, "stacking_acc", () =>
+    stacker.call(StackingClassifier.Inputs(Run(image), Run(audio))), image, audio, stacker);
 
 // ## Distillation: one small student, two teachers
 //
-// An ensemble is accurate but costs every member's inference. **Knowledge distillation** trains one compact *student* to imitate the teachers' **soft targets** — their full probability vectors, softened with a temperature T so that the second and third choices are visible ("a 7, maybe a 1, surely not a 0"). The loss mixes that with the usual hard-label loss (`lib/Combining/Distillation.cs`):
+// An ensemble is accurate but costs every member's inference. **Knowledge distillation** trains one compact *student* to imitate the teachers' **soft targets** — their full probability vectors, softened with a temperature T so that the second and third choices are visible ("a 7, maybe a 1, surely not a 0"). The loss mixes that with the usual hard-label loss (`lib/Losses/Distillation.cs`):
 //
 // ```csharp
 // var logStudent = log_softmax(studentLogits / T, 1);
@@ -159,11 +181,15 @@ table.Add("stacking: meta-classifier", "output level", stackingAcc, "stacking_ac
 double T = 3, alpha = 0.7;
 var softTargets = Ensemble.AverageProbabilities(new[] {
     HeadTraining.Probabilities(fused, fit, temperature: T, device: device),
-    Ensemble.AverageProbabilities(new[] { HeadTraining.Probabilities(image, fit, T, device), HeadTraining.Probabilities(audio, fit, T, device) }) });
+    Ensemble.AverageProbabilities(new[] { HeadTraining.Probabilities(image, fit, T, device),
+        HeadTraining.Probabilities(audio, fit, T, device) }) });
 
-// The student: the concatenation head with 32 hidden units; the soft targets ride along with each batch (extra[0]). Same seed for both students.
-var distilled = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32, extra: new[] { softTargets }, device: device,
-    loss: (logits, labels, extra) => Distillation.Loss(logits, teacherProbabilities: extra[0], labels: labels, temperature: T, alpha: alpha), label: $"student, distilled (α = {alpha}, T = {T})").Head;
+// The student: the concatenation head with 32 hidden units; the soft targets ride along with each batch (extra[0]).
+// Same seed for both students.
+var distilled = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32,
+    extra: new[] { softTargets }, device: device,
+    loss: (logits, labels, extra) => Distillation.Loss(logits, teacherProbabilities: extra[0], labels: labels,
+        temperature: T, alpha: alpha), label: $"student, distilled (α = {alpha}, T = {T})").Head;
 var hardStudent = HeadTraining.Train(fit, held, HeadInputs.Both, epochs, seed: 2, hiddenSize: 32, device: device,
     label: "student, hard labels only (α = 0: plain cross-entropy)").Head;
 
@@ -172,10 +198,13 @@ double distilledAcc = HeadTraining.Accuracy(distilled, testFeatures, device);
 double hardAcc = HeadTraining.Accuracy(hardStudent, testFeatures, device);
 Console.WriteLine($"student test accuracy: distilled {distilledAcc:0.000}, hard labels only {hardAcc:0.000}");
 Console.WriteLine(distilledAcc > hardAcc
-    ? "Verdict: distillation won — the student that learned from the teachers' soft targets beats the same student trained on labels alone."
-    : "Verdict: distillation did not win on this budget — the student trained on labels alone is as good or better. We say so rather than tune until it does.");
-Tutorials.Results.Report("distillation_won", distilledAcc > hardAcc ? 1.0 : 0.0);
-table.Add("student, distilled from both teachers", "distillation", distilledAcc, "student_distilled_acc", () => Run(distilled), distilled)
+    ? "Verdict: distillation won — the student that learned from the teachers' soft targets beats the same student " +
+        "trained on labels alone."
+    : "Verdict: distillation did not win on this budget — the student trained on labels alone is as good or better. " +
+        "We say so rather than tune until it does.");
+Results.Report("distillation_won", distilledAcc > hardAcc ? 1.0 : 0.0);
+table.Add("student, distilled from both teachers", "distillation", distilledAcc, "student_distilled_acc", () =>
+    Run(distilled), distilled)
     .Add("student, hard labels only", "single model", hardAcc, "student_hard_acc", () => Run(hardStudent), hardStudent);
 
 // How to read it: distillation shines when the student is much smaller than the teachers, the teachers know something the labels do not say (here: which sensor to trust on a given row), and there is unlabelled or re-usable data to carry the soft targets. With a few hundred rows and a student that is itself a capable classifier, the gain can be small or absent — the soft targets of teachers trained on *the same rows* are nearly as confident as the labels. Try a smaller student (`hiddenSize: 8`), T = 5, or soft targets on extra unlabelled pairs.
@@ -190,25 +219,30 @@ table.Add("student, distilled from both teachers", "distillation", distilledAcc,
 //
 // **BatchNorm statistics must be measured again.** The running mean and variance stored in each BatchNorm belong to the weights that produced them; the mixed weights produce different activations. `WeightAveraging.RecomputeBatchNorm` resets them and forwards training maps once with BatchNorm in training mode and a cumulative average (`momentum = null`), without gradients. Every model on the curves below, the two fine-tuned ends included, gets its statistics measured the same way — which is also why α = 0 and α = 1 reproduce the fine-tuned models exactly.
 //
-// `Layer4Classifier` (`lib/Combining/Layer4Classifier.cs`) is `layer4` (three BasicBlocks, 256 → 512 channels) → average pool → linear. To keep this CPU-cheap it trains on a class-balanced subset of the training maps.
+// `Layer4Classifier` (`lib/Notebooks/Layer4Classifier.cs`) is `layer4` (three BasicBlocks, 256 → 512 channels) → average pool → linear. To keep this CPU-cheap it trains on a class-balanced subset of the training maps.
 //
-// **Over seeds.** One pair of fine-tunes is one draw. The whole experiment — both pairs — is repeated with other seeds (full mode: 3, smoke mode: 2), which change the data orders and the new classifier's initial weights (and, for the random starts, every initial weight). The full curve is drawn for the first seed; the others are measured at α = 0, 0.5 and 1. `Layer4FineTunePairs` (`lib/Combining/Layer4FineTunePairs.cs`) trains one seed's four fine-tunes and states its seeds; the curve itself is below.
+// **Over seeds.** One pair of fine-tunes is one draw. The whole experiment — both pairs — is repeated with other seeds (full mode: 3, smoke mode: 2), which change the data orders and the new classifier's initial weights (and, for the random starts, every initial weight). The full curve is drawn for the first seed; the others are measured at α = 0, 0.5 and 1. `Layer4FineTunePairs` (`lib/Notebooks/Layer4FineTunePairs.cs`) trains one seed's four fine-tunes and states its seeds; the curve itself is below.
 //
 // ── cell 16 ────────────────────────────────────────────────────────────
 int stageEpochs = Mode.Pick(smoke: 2, full: 5);
 var stage = fit.FirstPerDigit(Mode.Pick(smoke: 20, full: 100));       // a class-balanced subset keeps this CPU-cheap
-var bnBatches = new TensorBatches(64, stage.Maps!.index_select(0, torch.arange(0, stage.Count, Mode.Pick(smoke: 1, full: 2))));
+var bnBatches = new TensorBatches(64, stage.Maps!.index_select(0, torch.arange(0, stage.Count, Mode.Pick(smoke: 1,
+    full: 2))));
 
 // Seed s: the shared pretrained start fine-tuned twice (two data orders), and two random starts trained the same way.
-Layer4FineTunePairs FineTunePairs(long s) => Layer4FineTunePairs.Train(extractors.ResNet, stage.Maps!, stage.Labels, stageEpochs, s, bnBatches, device: device, showProgress: s == 0);
-Tensor TestProbabilities(Layer4Classifier m) => Ensemble.Probabilities(m, b => m.call(b[0]), new TensorBatches(100, testFeatures.Maps!), device);
+Layer4FineTunePairs FineTunePairs(long s) => Layer4FineTunePairs.Train(extractors.ResNet, stage.Maps!, stage.Labels,
+    stageEpochs, s, bnBatches, device: device, showProgress: s == 0);
+Tensor TestProbabilities(Layer4Classifier m) => Ensemble.Probabilities(m, b => m.call(b[0]), new TensorBatches(100,
+    testFeatures.Maps!), device);
 double TestAccuracy(Layer4Classifier m) => Ensemble.Accuracy(TestProbabilities(m), testFeatures.Labels);
 
 // ── cell 17 ────────────────────────────────────────────────────────────
-double[] alphas = Mode.Pick(smoke: new[] { 0.0, 0.5, 1.0 }, full: Enumerable.Range(0, 11).Select(i => i / 10.0).ToArray());
+double[] alphas = Mode.Pick(smoke: new[] { 0.0, 0.5, 1.0 }, full: Enumerable.Range(0, 11).Select(i => i / 10.0)
+    .ToArray());
 var mixed = new Layer4Classifier(classes: 10).to(device);
 
-// One curve: for each α, θ = (1 − α)·θ₁ + α·θ₂ for every weight, re-measure BatchNorm, test. Also: α = 0.5 with the mixed stored statistics.
+// One curve: for each α, θ = (1 − α)·θ₁ + α·θ₂ for every weight, re-measure BatchNorm, test. Also: α = 0.5 with the
+// mixed stored statistics.
 (double[] accuracy, double midpointStoredStatistics) Curve(Layer4Classifier a, Layer4Classifier b, double[] alphas)
 {
     var accuracy = new double[alphas.Length];
@@ -238,26 +272,40 @@ foreach (long s in Mode.Pick(smoke: new long[] { 1 }, full: new long[] { 1, 2 })
     shared.Add(MidMinusBetterEnd(Curve(more.Shared1, more.Shared2, new[] { 0.0, 0.5, 1.0 }).accuracy));
     random.Add(MidMinusBetterEnd(Curve(more.Random1, more.Random2, new[] { 0.0, 0.5, 1.0 }).accuracy));
 }
-Console.WriteLine($"{4 * shared.Count} fine-tunes of layer4 + classifier and their curves in {clock.Elapsed.TotalSeconds:0} s");
+Console.WriteLine($"{4 * shared.Count} fine-tunes of layer4 + classifier and their curves in " +
+    $"{clock.Elapsed.TotalSeconds:0} s");
 
 // ── cell 18 ────────────────────────────────────────────────────────────
 int mid = Array.IndexOf(alphas, 0.5);
-Tutorials.Results.Report("avg_alpha0_acc", sharedStart.accuracy[0]);     // the ends: the table below has the fine-tuned models themselves
-Tutorials.Results.Report("avg_alpha1_acc", sharedStart.accuracy[^1]);
+// the ends: the table below has the fine-tuned models themselves
+Results.Report("avg_alpha0_acc", sharedStart.accuracy[0]);
+Results.Report("avg_alpha1_acc", sharedStart.accuracy[^1]);
 var sharedGap = OverSeeds.Of(shared); sharedGap.Report("shared_start_mid_minus_better_end");
 var randomGap = OverSeeds.Of(random); randomGap.Report("random_start_mid_minus_better_end");
 var extraLoss = OverSeeds.Of(shared.Zip(random, (a, b) => a - b)); extraLoss.Report("random_start_extra_midpoint_loss");
-string Side(OverSeeds gap) => gap.ConsistentSign > 0 ? "above its better end on every seed" : gap.ConsistentSign < 0 ? "below its better end on every seed" : "on different sides of its better end on different seeds";
-Console.WriteLine($"seed 0, shared pretrained start: ends {sharedStart.accuracy[0]:0.000} and {sharedStart.accuracy[^1]:0.000} → α = 0.5: {sharedStart.accuracy[mid]:0.000} (stored BatchNorm statistics: {sharedStart.midpointStoredStatistics:0.000})");
-Console.WriteLine($"seed 0, different random starts: ends {randomStarts.accuracy[0]:0.000} and {randomStarts.accuracy[^1]:0.000} → α = 0.5: {randomStarts.accuracy[mid]:0.000} (stored BatchNorm statistics: {randomStarts.midpointStoredStatistics:0.000})");
-Console.WriteLine($"α = 0.5 minus the better end over {sharedGap.Count} seeds: shared start {sharedGap}, {Side(sharedGap)}; random starts {randomGap}, {Side(randomGap)}.");
-Console.WriteLine(extraLoss.ConsistentSign > 0 ? $"On every seed the random-start pair loses more at α = 0.5, relative to its better end, than the shared-start pair (by {extraLoss})."
-    : $"The seeds disagree on which pair loses more at α = 0.5 (difference {extraLoss}): on this budget the curves do not separate the two cases.");
-Tutorials.AppDisplay.Show(() => new DataFrame(new Int32DataFrameColumn("seed", Enumerable.Range(0, shared.Count)),
-    new DoubleDataFrameColumn("shared start: α = 0.5 − better end", shared), new DoubleDataFrameColumn("random starts: α = 0.5 − better end", random)), cell: 18);
+string Side(OverSeeds gap) => gap.ConsistentSign > 0 ? "above its better end on every seed" : gap.ConsistentSign < 0
+    ? "below its better end on every seed" : "on different sides of its better end on different seeds";
+Console.WriteLine($"seed 0, shared pretrained start: ends {sharedStart.accuracy[0]:0.000} and " +
+    $"{sharedStart.accuracy[^1]:0.000} → α = 0.5: {sharedStart.accuracy[mid]:0.000} (stored BatchNorm statistics: " +
+        $"{sharedStart.midpointStoredStatistics:0.000})");
+Console.WriteLine($"seed 0, different random starts: ends {randomStarts.accuracy[0]:0.000} and " +
+    $"{randomStarts.accuracy[^1]:0.000} → α = 0.5: {randomStarts.accuracy[mid]:0.000} (stored BatchNorm statistics: " +
+        $"{randomStarts.midpointStoredStatistics:0.000})");
+Console.WriteLine($"α = 0.5 minus the better end over {sharedGap.Count} seeds: shared start {sharedGap}, " +
+    $"{Side(sharedGap)}; random starts {randomGap}, {Side(randomGap)}.");
+Console.WriteLine(extraLoss.ConsistentSign > 0
+    ? $"On every seed the random-start pair loses more at α = 0.5, relative to its better end, than the shared-start " +
+        $"pair (by {extraLoss})."
+    : $"The seeds disagree on which pair loses more at α = 0.5 (difference {extraLoss}): on this budget the curves " +
+        $"do not separate the two cases.");
+Tutorials.Display.AppDisplay.Show(() => new DataFrame(new Int32DataFrameColumn("seed", Enumerable.Range(0, shared.Count)),
+    new DoubleDataFrameColumn("shared start: α = 0.5 − better end", shared),
+        new DoubleDataFrameColumn("random starts: α = 0.5 − better end", random)), cell: 18);
 
 // ── cell 19 ────────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Show(() => InterpolationChart.Of(alphas, "Interpolating the weights of two fine-tuned layer4 + classifiers, BatchNorm re-measured", "test accuracy (image only)",
+Tutorials.Display.AppDisplay.Show(() => InterpolationChart.Of(alphas,
+    "Interpolating the weights of two fine-tuned layer4 + classifiers, BatchNorm re-measured",
+        "test accuracy (image only)",
     ("shared pretrained start (different data orders)", sharedStart.accuracy),
     ("different random starts (same training)", randomStarts.accuracy)), cell: 19);
 
@@ -269,17 +317,22 @@ Tutorials.AppDisplay.Show(() => InterpolationChart.Of(alphas, "Interpolating the
 //
 // ## Everything in one table
 //
-// Every section above added its models to one `AccuracyCostTable` (`lib/Combining/AccuracyCostTable.cs`) as it made them; here it gets the last rows and is shown. Accuracy on the test pairs (unseen images, unseen speaker); parameters a prediction needs; median time of one forward pass over a batch of 70 test rows on cached features (the frozen extractors cost the same for every row of the table and are left out). The `layer4` rows solve the image-only task, so compare them with *image only*, not with the fused models.
+// Every section above added its models to one `AccuracyCostTable` (`lib/Notebooks/AccuracyCostTable.cs`) as it made them; here it gets the last rows and is shown. Accuracy on the test pairs (unseen images, unseen speaker); parameters a prediction needs; median time of one forward pass over a batch of 70 test rows on cached features (the frozen extractors cost the same for every row of the table and are left out). The `layer4` rows solve the image-only task, so compare them with *image only*, not with the fused models.
 //
 // ── cell 22 ────────────────────────────────────────────────────────────
 var tMaps = sample.Maps!;
-var finetunedEnsembleAcc = Ensemble.Accuracy(Ensemble.AverageProbabilities(new[] { TestProbabilities(finetuned1), TestProbabilities(finetuned2) }), testFeatures.Labels);
-Tutorials.AppDisplay.Show(() => table.Add("layer4 fine-tuned 1 (image only)", "single model", TestAccuracy(finetuned1), "finetuned1_acc", () => finetuned1.call(tMaps), finetuned1)
-    .Add("layer4 fine-tuned 2 (image only)", "single model", TestAccuracy(finetuned2), "finetuned2_acc", () => finetuned2.call(tMaps), finetuned2)
+var finetunedEnsembleAcc = Ensemble.Accuracy(Ensemble.AverageProbabilities(new[] { TestProbabilities(finetuned1),
+    TestProbabilities(finetuned2) }), testFeatures.Labels);
+Tutorials.Display.AppDisplay.Show(() => table.Add("layer4 fine-tuned 1 (image only)", "single model", TestAccuracy(finetuned1), "finetuned1_acc", () =>
+    finetuned1.call(tMaps), finetuned1)
+    .Add("layer4 fine-tuned 2 (image only)", "single model", TestAccuracy(finetuned2), "finetuned2_acc", () =>
+        finetuned2.call(tMaps), finetuned2)
     .Add("layer4 ensemble of 1 and 2", "output level", finetunedEnsembleAcc, "finetuned_ensemble_acc",
         () => finetuned1.call(tMaps).softmax(1) + finetuned2.call(tMaps).softmax(1), finetuned1, finetuned2)
-    .Add("layer4 weight average, α = 0.5", "weight level", sharedStart.accuracy[mid], "avg_alpha05_acc", () => mixed.call(tMaps), mixed)   // one model's cost, whatever its weights
-    .Add("layer4 weight average of random starts, α = 0.5", "weight level", randomStarts.accuracy[mid], "random_start_alpha05_acc", () => mixed.call(tMaps), mixed)
+    .Add("layer4 weight average, α = 0.5", "weight level", sharedStart.accuracy[mid], "avg_alpha05_acc", () =>
+        mixed.call(tMaps), mixed)   // one model's cost, whatever its weights
+    .Add("layer4 weight average of random starts, α = 0.5", "weight level", randomStarts.accuracy[mid],
+        "random_start_alpha05_acc", () => mixed.call(tMaps), mixed)
     .ToDataFrame(repeats: 3), cell: 22);
 
 // Reading the table: the output-level combinations cost the sum of their members, the student and the weight-averaged model cost one model. Compare the ensemble and stacking rows with the single models and with the concatenation row: how much of the gain of joint training on concatenated features does combining two *finished* single-sensor models at the output recover — without touching either model? The `layer4` rows show the weight-level trade: an averaged model at one model's inference cost, compared with the two-model ensemble of the same pair.
@@ -310,7 +363,8 @@ Tutorials.AppDisplay.Show(() => table.Add("layer4 fine-tuned 1 (image only)", "s
 // </details>
 //
 // ── cell 27 ────────────────────────────────────────────────────────────
-Dictionary<string, Tensor> MyInterpolate(Dictionary<string, Tensor> first, Dictionary<string, Tensor> second, double alpha)
+Dictionary<string, Tensor> MyInterpolate(Dictionary<string, Tensor> first, Dictionary<string, Tensor> second,
+    double alpha)
 {
     // Your code here.
     throw new NotImplementedException();
@@ -347,4 +401,4 @@ Exercises.CheckAverageProbabilities(MyAverageProbabilities);
 // - **Skip the BatchNorm pass** (`RecomputeBatchNorm`) on the curves and compare.
 //
 // ── end of the notebook ────────────────────────────────────────────────────────
-Tutorials.AppDisplay.Finish();
+Tutorials.Display.AppDisplay.Finish();

@@ -101,7 +101,7 @@ def trim(samples):
 
 
 def mulaw(sample):
-    """G.711 mu-law encoding of one int16 sample (the decoder is lib/Audio/SpokenDigits.cs)."""
+    """G.711 mu-law encoding of one int16 sample (the decoder is lib/Data/SpokenDigits.cs)."""
     sign = 0x80 if sample < 0 else 0
     magnitude = min(abs(sample), 32635) + 0x84
     exponent = magnitude.bit_length() - 8          # 0..7

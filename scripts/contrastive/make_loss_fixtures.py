@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference values for lib/Contrastive/ContrastiveLosses.cs, computed independently with PyTorch.
+"""Reference values for lib/Losses/ContrastiveLosses.cs, computed independently with PyTorch.
 
 Three losses: the article's margin loss (ContrastiveLosses.Margin, written here from the article's text with
 torch.cdist), Hadsell et al.'s (ContrastiveLosses.HadsellMargin) and CLIP's InfoNCE.

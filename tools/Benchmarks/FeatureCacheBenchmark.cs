@@ -1,17 +1,18 @@
 using System.Diagnostics;
 using TorchSharp;
 using Tutorials.Data;
-using Tutorials.Features;
 using Tutorials.Fusion;
 using Tutorials.Training;
 using static TorchSharp.torch;
+using Tutorials.Environment;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Benchmarks;
 
 /// <summary>
 /// Notebook 01's fused head trained the same way twice: (a) on features computed once and cached, (b) running
 /// both frozen extractors on every batch of every epoch. Same data, seed, head, optimizer and epochs
-/// (lib/Features/HeadTraining.cs), same extractors (lib/Features/PairedDigitExtractors.cs).
+/// (lib/Notebooks/HeadTraining.cs), same extractors (lib/Notebooks/PairedDigitExtractors.cs).
 /// </summary>
 static class FeatureCacheBenchmark
 {
@@ -25,7 +26,7 @@ static class FeatureCacheBenchmark
         // (a) cached: extract once, train on the stored vectors.
         var clock = Stopwatch.StartNew();
         using var trainFeatures = PairedDigitFeatures.Compute(extractors, train);
-        var (cachedHead, _) = HeadTraining.Train(trainFeatures, validation: null, HeadInputs.Both, epochs, device: device, progress: TrainingProgress.None);
+        var (cachedHead, _) = HeadTraining.Train(trainFeatures, validation: null, ["image", "audio"], epochs, device: device, progress: TrainingProgress.None);
         double cachedSeconds = clock.Elapsed.TotalSeconds;
 
         // (b) not cached: the frozen extractors run inside every training step (still without autograd).
@@ -34,7 +35,7 @@ static class FeatureCacheBenchmark
         using var mean = raw.Audio.mean([0], keepdim: true);
         using var std = raw.Audio.std(0, keepdim: true) + 1e-5f;
         clock.Restart();
-        var uncachedHead = HeadTraining.NewHead(trainFeatures.Declare(HeadInputs.Both), seed: 0, device: device);
+        var uncachedHead = HeadTraining.NewHead(trainFeatures.Declare(["image", "audio"]), seed: 0, device: device);
         using (var optimizer = HeadTraining.NewOptimizer(uncachedHead))
             Trainer.Fit(uncachedHead, optimizer,
                 new TensorBatches([train.Images, train.Waveforms, train.Labels], HeadTraining.BatchSize, shuffle: true, seed: HeadTraining.DataOrderSeed(0)),
@@ -42,7 +43,7 @@ static class FeatureCacheBenchmark
                 {
                     Tensor image, audio;
                     using (torch.no_grad()) { image = extractors.ImageFeatures(b[0]); audio = (extractors.AudioFeatures(b[1]) - mean) / std; }
-                    return nn.functional.cross_entropy(uncachedHead.call([image, audio]), b[2]);
+                    return nn.functional.cross_entropy(uncachedHead.call(new Dictionary<string, Tensor> { ["image"] = image, ["audio"] = audio }), b[2]);
                 },
                 validate: null, new TrainerOptions { Epochs = epochs, Seed = HeadTraining.DropoutSeed(0), Device = device, Progress = TrainingProgress.None });
         double uncachedSeconds = clock.Elapsed.TotalSeconds;

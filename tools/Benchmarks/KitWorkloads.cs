@@ -7,6 +7,7 @@ using Tutorials.Fusion;
 using Tutorials.Segmentation;
 using Tutorials.Training;
 using static TorchSharp.torch;
+using Tutorials.Losses;
 
 namespace Tutorials.Benchmarks;
 

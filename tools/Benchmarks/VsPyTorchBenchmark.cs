@@ -1,7 +1,9 @@
+using Tutorials.Environment;
 using System.Diagnostics;
 using TorchSharp;
 using Tutorials.Training;
 using static TorchSharp.torch;
+using Tutorials.Freezing;
 
 namespace Tutorials.Benchmarks;
 
@@ -72,7 +74,7 @@ static class VsPyTorchBenchmark
     static double BareLoopStep(Workload w, int steps)
     {
         var clock = Stopwatch.StartNew();
-        Freezing.TrainMode(w.Model);   // train(), frozen BatchNorm kept in eval (the same modes as the trainer)
+        Freezer.TrainMode(w.Model);   // train(), frozen BatchNorm kept in eval (the same modes as the trainer)
         var order = w.Batches.Order(1);
         for (int i = 0; i < steps; i++)
         {

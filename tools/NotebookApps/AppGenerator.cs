@@ -61,14 +61,14 @@ public static class AppGenerator
             if (!started)
             {
                 // after the first cell (the notebook's setup): console-side output folder and results file
-                Line($"Tutorials.AppDisplay.Start(\"{appName}\");");
+                Line($"Tutorials.Display.AppDisplay.Start(\"{appName}\");");
                 started = true;
             }
         }
         Line();
         Comments(markdown, Line);
         Line("// ── end of the notebook " + new string('─', 56));
-        Line("Tutorials.AppDisplay.Finish();");
+        Line("Tutorials.Display.AppDisplay.Finish();");
 
         foreach (var c in code.Where(c => c.Types.Count > 0))
         {

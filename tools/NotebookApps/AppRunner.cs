@@ -56,7 +56,7 @@ public static class AppRunner
         return (p.ExitCode == 0, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The results file the kit writes (one JSON object per line, <c>Tutorials.Results.Report</c>); the last value per name wins.</summary>
+    /// <summary>The results file the kit writes (one JSON object per line, <c>Tutorials.Environment.Results.Report</c>); the last value per name wins.</summary>
     public static Dictionary<string, double> ReadResults(string path)
     {
         var results = new Dictionary<string, double>();

@@ -10,15 +10,15 @@ namespace Tutorials.NotebookApps;
 /// <list type="bullet">
 /// <item><c>using</c> directives are collected (a file has them once, at the top);</item>
 /// <item>type declarations (<c>record RunResult(…)</c>) are moved out (a file puts them after its top-level statements);</item>
-/// <item>the last expression, which a notebook displays, becomes <c>Tutorials.AppDisplay.Show(() => expr, cell: N)</c>
+/// <item>the last expression, which a notebook displays, becomes <c>Tutorials.Display.AppDisplay.Show(() => expr, cell: N)</c>
 /// (a lambda because only the compiler knows whether it returns a value; <c>Show(Action)</c> takes the void ones);</item>
-/// <item><c>display(x)</c> and <c>x.Display()</c>, which need a kernel, become <c>Tutorials.AppDisplay.Show(x)</c>.</item>
+/// <item><c>display(x)</c> and <c>x.Display()</c>, which need a kernel, become <c>Tutorials.Display.AppDisplay.Show(x)</c>.</item>
 /// </list>
 /// </summary>
 public sealed class CellCode
 {
     static readonly CSharpParseOptions Script = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Preview);
-    const string Show = "Tutorials.AppDisplay.Show";
+    const string Show = "Tutorials.Display.AppDisplay.Show";
 
     public required int Cell { get; init; }
     public required IReadOnlyList<string> Directives { get; init; }

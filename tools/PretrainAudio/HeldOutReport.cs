@@ -1,4 +1,7 @@
 using Tutorials.Audio;
+using Tutorials.Backbones;
+using Tutorials.Data;
+using Tutorials.Evaluation;
 
 namespace Tutorials.PretrainAudio;
 

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using TorchSharp;
 using Tutorials.Audio;
 using static TorchSharp.torch;
+using Tutorials.Backbones;
+using Tutorials.Data;
 
 namespace Tutorials.PretrainAudio;
 

@@ -8,6 +8,10 @@ using Tutorials;
 using Tutorials.Audio;
 using Tutorials.PretrainAudio;
 using Tutorials.Pretrained;
+using Tutorials.Backbones;
+using Tutorials.Data;
+using Tutorials.Files;
+using Tutorials.Freezing;
 
 var options = Options.Parse(args);
 Kit.EnsureNativeFix();   // before the first torch call: TorchSharp's native library on older glibc hosts
@@ -31,10 +35,10 @@ trainer.Run(Console.Out);
 Console.WriteLine($"training took {clock.Elapsed.TotalMinutes:F1} min");
 Console.WriteLine($"pretraining words, fresh augmentations: {100 * trainer.AugmentedAccuracy(options.Seed + 100):F1} % of {pretrainClips.Count} classes");
 
-var report = HeldOutReport.Measure(encoder.Freeze(), untrained.Freeze(), data);
+var report = HeldOutReport.Measure(Freezer.Freeze(encoder), Freezer.Freeze(untrained), data);
 Console.WriteLine(report);
 
-AudioFiles.WriteAtomically(options.Out, temp => encoder.save(temp));
+AtomicFile.Write(options.Out, temp => encoder.save(temp));
 var bytes = File.ReadAllBytes(options.Out);
 Console.WriteLine($"saved {options.Out}: {bytes.Length} bytes, sha256 {Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant()}");
 Console.WriteLine($"AudioEncoderLoader expects sha256 {AudioEncoderLoader.Sha256}");

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Tutorials.Audio;
 using static TorchSharp.torch;
+using Tutorials.Backbones;
 
 namespace Tutorials.PretrainAudio;
 

@@ -25,7 +25,7 @@ public class AppDriftTests
     {
         var scratch = AppsTool.ScratchRepo();
         var app = Path.Combine(scratch, "notebooks", "apps", "01-feature-concatenation.cs");
-        File.WriteAllText(app, File.ReadAllText(app).Replace("Tutorials.AppDisplay.Finish();", "Console.WriteLine(\"a hand edit\");\nTutorials.AppDisplay.Finish();"));
+        File.WriteAllText(app, File.ReadAllText(app).Replace("Tutorials.Display.AppDisplay.Finish();", "Console.WriteLine(\"a hand edit\");\nTutorials.Display.AppDisplay.Finish();"));
         var check = AppsTool.Run(scratch, "check");
         Assert.Equal(1, check.ExitCode);
         Assert.Contains("notebooks/apps/01-feature-concatenation.cs differs from what notebooks/01-feature-concatenation.ipynb generates", check.Output);
@@ -85,10 +85,10 @@ public class AppDriftTests
         Assert.Contains("#:project ../../lib/Tutorials.Lib.csproj", app);
         Assert.Contains("using System.Globalization;", app);
         Assert.True(app.IndexOf("using System.Globalization;") < app.IndexOf("Tutorials.Kit.Setup();"), "usings must come before the statements");
-        Assert.Contains("Tutorials.AppDisplay.Show(() => p, cell: 1);", app);
-        Assert.Contains("Tutorials.AppDisplay.Show(Twice(p.X));", app);
-        Assert.Contains("Tutorials.AppDisplay.Show(Twice(p.Y));", app);
-        Assert.True(app.IndexOf("record Point(int X, int Y);") > app.IndexOf("Tutorials.AppDisplay.Finish();"), "types must follow the top-level statements");
+        Assert.Contains("Tutorials.Display.AppDisplay.Show(() => p, cell: 1);", app);
+        Assert.Contains("Tutorials.Display.AppDisplay.Show(Twice(p.X));", app);
+        Assert.Contains("Tutorials.Display.AppDisplay.Show(Twice(p.Y));", app);
+        Assert.True(app.IndexOf("record Point(int X, int Y);") > app.IndexOf("Tutorials.Display.AppDisplay.Finish();"), "types must follow the top-level statements");
         Assert.DoesNotContain("Show(() => Console.WriteLine", app);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tutorials.Tests.Notebooks;
 using Tutorials.Tests.Support;
+using Tutorials.Environment;
 
 namespace Tutorials.Tests.Apps;
 

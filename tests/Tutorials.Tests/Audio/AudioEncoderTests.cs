@@ -1,4 +1,6 @@
 using Tutorials.Audio;
+using Tutorials.Backbones;
+using Tutorials.Freezing;
 
 namespace Tutorials.Tests.Audio;
 
@@ -8,7 +10,7 @@ public class AudioEncoderTests
     public void FeaturesHaveOneEmbeddingPerClip()
     {
         torch.manual_seed(0);
-        var encoder = new AudioEncoder().Freeze();
+        var encoder = Freezer.Freeze(new AudioEncoder());
         using var batch = torch.randn(3, AudioEncoder.ClipSamples) * 0.1;
         using var features = encoder.Features(batch);
         Assert.Equal(new long[] { 3, encoder.EmbeddingSize }, features.shape);
@@ -43,11 +45,11 @@ public class AudioEncoderTests
     {
         using var clip = torch.sin(torch.arange(8000, dtype: ScalarType.Float32) * 0.3f).unsqueeze(0);
         torch.manual_seed(42);
-        using var a = new AudioEncoder().Freeze().Features(clip);
+        using var a = Freezer.Freeze(new AudioEncoder()).Features(clip);
         torch.manual_seed(42);
-        using var b = new AudioEncoder().Freeze().Features(clip);
+        using var b = Freezer.Freeze(new AudioEncoder()).Features(clip);
         torch.manual_seed(43);
-        using var c = new AudioEncoder().Freeze().Features(clip);
+        using var c = Freezer.Freeze(new AudioEncoder()).Features(clip);
         Assert.Equal(0f, (a - b).abs().max().item<float>());
         Assert.True((a - c).abs().max().item<float>() > 1e-4);
     }
@@ -68,8 +70,10 @@ public class AudioEncoderTests
     [Fact]
     public void FreezeStopsGradientsAndBatchNormUpdates()
     {
-        var encoder = new AudioEncoder().Freeze();
+        var encoder = Freezer.Freeze(new AudioEncoder());
         Assert.All(encoder.parameters(), p => Assert.False(p.requires_grad));
-        Assert.False(encoder.training);
+        var batchNorms = encoder.modules().Where(m => m is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d).ToList();
+        Assert.NotEmpty(batchNorms);
+        Assert.All(batchNorms, m => Assert.False(m.training));   // Freezer's contract: frozen BatchNorm in eval
     }
 }

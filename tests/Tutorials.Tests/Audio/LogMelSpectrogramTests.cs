@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tutorials.Audio;
+using Tutorials.Files;
 
 namespace Tutorials.Tests.Audio;
 
@@ -9,7 +10,7 @@ public class LogMelSpectrogramTests
     public void MatchesTheIndependentPythonReference()
     {
         // Fixture: scripts/audio/make_logmel_fixture.py, a naive DFT in plain Python (no torch, no FFT).
-        var path = AudioFiles.Find("tests/Tutorials.Tests/Audio/logmel-fixture.json", "python3 scripts/audio/make_logmel_fixture.py > tests/Tutorials.Tests/Audio/logmel-fixture.json");
+        var path = DataFiles.Find("tests/Tutorials.Tests/Audio/logmel-fixture.json", "python3 scripts/audio/make_logmel_fixture.py > tests/Tutorials.Tests/Audio/logmel-fixture.json");
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
         var signal = root.GetProperty("signal").EnumerateArray().Select(v => v.GetSingle()).ToArray();

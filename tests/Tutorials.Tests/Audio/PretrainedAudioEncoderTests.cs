@@ -1,5 +1,10 @@
 using Tutorials.Audio;
 using Tutorials.Pretrained;
+using Tutorials.Backbones;
+using Tutorials.Data;
+using Tutorials.Evaluation;
+using Tutorials.Files;
+using Tutorials.Freezing;
 
 namespace Tutorials.Tests.Audio;
 
@@ -22,7 +27,7 @@ public class PretrainedAudioEncoderTests
         var data = SpokenDigits.Load();
         var pretrained = AudioEncoderLoader.Load();
         torch.manual_seed(0); // the initial weights the pretraining started from
-        var untrained = new AudioEncoder().Freeze();
+        var untrained = Freezer.Freeze(new AudioEncoder());
 
         var digits = CrossSpeakerProbe.DigitWords;
         var shared = CrossSpeakerProbe.SharedWords(data, A, B);
@@ -50,7 +55,7 @@ public class PretrainedAudioEncoderTests
     [Fact]
     public void DamagedWeightsFileIsRejectedWithTheFixInTheMessage()
     {
-        var original = AudioFiles.Find(AudioEncoderLoader.RelativePath, AudioEncoderLoader.Regenerate);
+        var original = DataFiles.Find(AudioEncoderLoader.RelativePath, AudioEncoderLoader.Regenerate);
         var copy = Path.Combine(Path.GetTempPath(), $"audio-encoder-{Guid.NewGuid():N}.dat");
         try
         {

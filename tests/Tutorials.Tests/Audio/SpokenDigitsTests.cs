@@ -1,4 +1,5 @@
 using Tutorials.Audio;
+using Tutorials.Data;
 
 namespace Tutorials.Tests.Audio;
 

@@ -1,6 +1,7 @@
 using TorchSharp.PyBridge;
 using Tutorials.Backbones;
 using Xunit.Abstractions;
+using Tutorials.Pretrained;
 
 namespace Tutorials.Tests.Backbones;
 
@@ -19,7 +20,7 @@ public class BertPyTorchFixtureTests(ITestOutputHelper output)
     [InlineData("bert-tiny.safetensors")]
     public void SameInputGivesPyTorchsOutput(string file)
     {
-        using var encoder = BertCheckpoint.Load(new BertEncoder(BertConfig.Tiny), BertTestFiles.Fixture(file));
+        using var encoder = PyTorchCheckpoint.LoadBert(new BertEncoder(BertConfig.Tiny), BertTestFiles.Fixture(file));
         double diff = MaxDiffOnFixtureInput(encoder);
         output.WriteLine($"{file}: max |diff| vs PyTorch {diff:E2}");
         Assert.True(diff <= Tolerance, $"{file}: output differs from PyTorch's by {diff:E2} (tolerance {Tolerance:E0})");
@@ -45,14 +46,14 @@ public class BertPyTorchFixtureTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("bert-roundtrip-");
         try
         {
-            using var original = BertCheckpoint.Load(new BertEncoder(BertConfig.Tiny), BertTestFiles.Fixture("bert-tiny-state_dict.pt"));
+            using var original = PyTorchCheckpoint.LoadBert(new BertEncoder(BertConfig.Tiny), BertTestFiles.Fixture("bert-tiny-state_dict.pt"));
             var st = Path.Combine(dir.FullName, "encoder.safetensors");
             var pt = Path.Combine(dir.FullName, "encoder.pt");
             original.save_safetensors(st);
             original.save_py(pt);
             foreach (var path in new[] { st, pt })
             {
-                using var copy = BertCheckpoint.Load(new BertEncoder(BertConfig.Tiny), path);
+                using var copy = PyTorchCheckpoint.LoadBert(new BertEncoder(BertConfig.Tiny), path);
                 Assert.True(MaxDiffOnFixtureInput(copy) <= Tolerance, $"round trip through {Path.GetFileName(path)}");
             }
         }
@@ -63,7 +64,7 @@ public class BertPyTorchFixtureTests(ITestOutputHelper output)
     public void AConfigThatDoesNotFitTheCheckpointIsNamedInTheError()
     {
         using var wrongSizes = new BertEncoder(BertConfig.Tiny with { IntermediateSize = 48, NumLayers = 3 });
-        var e = Assert.Throws<InvalidDataException>(() => BertCheckpoint.Load(wrongSizes, BertTestFiles.Fixture("bert-tiny.safetensors")));
+        var e = Assert.Throws<InvalidDataException>(() => PyTorchCheckpoint.LoadBert(wrongSizes, BertTestFiles.Fixture("bert-tiny.safetensors")));
         Assert.Contains("bert-tiny.safetensors", e.Message);
         Assert.Contains("missing (encoder.layer.2.", e.Message);                                  // a layer the file lacks
         Assert.Contains("encoder.layer.0.intermediate.dense.weight: expected [48, 32], got [64, 32]", e.Message);

@@ -2,6 +2,7 @@ using Tutorials.Backbones;
 using Tutorials.Pretrained;
 using Tutorials.Text;
 using Xunit.Abstractions;
+using Tutorials.Freezing;
 
 namespace Tutorials.Tests.Backbones;
 
@@ -69,7 +70,7 @@ public class BertTrainingTests(ITestOutputHelper output)
     public void FrozenEncoderGetsNoGradientsButAHeadOnTopDoes()
     {
         torch.manual_seed(0);
-        using var model = new SentenceEmbedder(new BertEncoder(BertConfig.Tiny), MiniLm.LoadTokenizer()).Freeze();
+        using var model = Freezer.Freeze(new SentenceEmbedder(new BertEncoder(BertConfig.Tiny), MiniLm.LoadTokenizer()));
         var head = nn.Linear(BertConfig.Tiny.HiddenSize, 2);
         using var scope = torch.NewDisposeScope();
         // The tiny config has a 100-token vocabulary: use ids below 100.
@@ -80,7 +81,7 @@ public class BertTrainingTests(ITestOutputHelper output)
         Assert.All(model.parameters(), p => Assert.Null(p.grad));
         Assert.All(head.parameters(), p => Assert.NotNull(p.grad));
 
-        model.Unfreeze();
+        Freezer.Unfreeze(model);
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Tutorials.Pretrained;
+using Tutorials.Files;
 
 namespace Tutorials.Tests.Backbones;
 

@@ -1,4 +1,7 @@
 using Tutorials.Combining;
+using Tutorials.Display;
+using Tutorials.Environment;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Combining;
 

@@ -1,4 +1,5 @@
 using Tutorials.Combining;
+using Tutorials.Losses;
 
 namespace Tutorials.Tests.Combining;
 

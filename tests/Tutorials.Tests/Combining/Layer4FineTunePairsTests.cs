@@ -1,6 +1,8 @@
 using Tutorials.Backbones;
 using Tutorials.Combining;
 using Tutorials.Training;
+using Tutorials.Data;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Combining;
 

@@ -1,5 +1,7 @@
 using Tutorials.Combining;
 using Tutorials.Training;
+using Tutorials.Data;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Combining;
 

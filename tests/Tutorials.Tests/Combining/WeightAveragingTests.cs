@@ -2,6 +2,8 @@ using TorchSharp.Modules;
 using Tutorials.Combining;
 using Tutorials.Training;
 using Tutorials.Tests.Support;
+using Tutorials.Data;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Combining;
 

@@ -1,6 +1,8 @@
 using Tutorials.Contrastive;
 using Tutorials.Data;
 using static TorchSharp.torch;
+using Tutorials.Losses;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Contrastive;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tutorials.Contrastive;
 using Tutorials.Tests.Support;
+using Tutorials.Losses;
 
 namespace Tutorials.Tests.Contrastive;
 

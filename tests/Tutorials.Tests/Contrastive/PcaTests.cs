@@ -1,4 +1,5 @@
 using Tutorials.Contrastive;
+using Tutorials.Display;
 
 namespace Tutorials.Tests.Contrastive;
 

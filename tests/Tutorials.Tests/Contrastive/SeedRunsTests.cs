@@ -1,4 +1,5 @@
 using Tutorials.Contrastive;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Contrastive;
 

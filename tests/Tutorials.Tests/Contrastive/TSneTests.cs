@@ -1,5 +1,6 @@
 using Tutorials.Contrastive;
 using Xunit.Abstractions;
+using Tutorials.Display;
 
 namespace Tutorials.Tests.Contrastive;
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Tutorials.Environment;
 using Tutorials.Pretrained;
+using Tutorials.Files;
 
 namespace Tutorials.Tests.Environment;
 

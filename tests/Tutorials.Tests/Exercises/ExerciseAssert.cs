@@ -1,3 +1,4 @@
+using Tutorials.Notebooks;
 namespace Tutorials.Tests.ExerciseChecks;
 
 /// <summary>Assertions on a check's verdict that show the verdict when they fail.</summary>

@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 using Tutorials.Solutions;
 using Tutorials.Tests.Training;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.ExerciseChecks;
 
@@ -36,7 +37,7 @@ public class Exercises01Tests
     public void StandardizeSolutionPasses() => ExerciseAssert.Right(Exercises.CheckStandardize(Notebook01.Standardize));
 
     [Fact]
-    public void TheKitsStandardizePassesToo() => ExerciseAssert.Right(Exercises.CheckStandardize(Tutorials.Features.SpeakerNormalization.Standardize));
+    public void TheKitsStandardizePassesToo() => ExerciseAssert.Right(Exercises.CheckStandardize(Tutorials.Notebooks.SpeakerNormalization.Standardize));
 
     [Fact]
     public void StandardizeStubIsNotDone() => ExerciseAssert.NotDone(Exercises.CheckStandardize(_ => null!));

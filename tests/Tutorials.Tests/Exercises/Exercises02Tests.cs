@@ -4,6 +4,8 @@ using Tutorials.Fusion;
 using Tutorials.Solutions;
 using Tutorials.Tests.Training;
 using Tutorials.Training;
+using Tutorials.Freezing;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.ExerciseChecks;
 
@@ -19,22 +21,32 @@ public class Exercises02Tests
 
     [Fact]
     public void FrozenParametersWithBatchNormStillTrainingIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => Freezing.Freeze(b, "layer1", "layer2")),
+        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b =>
+            {
+                // the learner's half answer: gradients off, BatchNorm left training
+                foreach (var (name, p) in b.named_parameters())
+                    if (name.StartsWith("layer1.") || name.StartsWith("layer2.")) p.requires_grad = false;
+            }),
             "BatchNorm 'layer1.0.bn1' is still in training mode", "running_mean");
 
     [Fact]
+    public void TheKitsFreezerPassesTheCheck() =>
+        // Freezer's contract (frozen BatchNorm goes to eval) is the whole answer: the check agrees with the kit.
+        ExerciseAssert.Right(Exercises.CheckFreezeLayer1And2(b => Freezer.Freeze(b, "layer1", "layer2")));
+
+    [Fact]
     public void FreezingTheStemTooIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezing.Freeze(b, "conv1", "bn1", "layer1", "layer2"); Freezing.KeepFrozenBatchNormInEval(b); }),
+        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezer.Freeze(b, "conv1", "bn1", "layer1", "layer2"); Freezer.KeepFrozenBatchNormInEval(b); }),
             "'conv1.weight' is frozen", "the stem");
 
     [Fact]
     public void FreezingOnlyLayer1IsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezing.Freeze(b, "layer1"); Freezing.KeepFrozenBatchNormInEval(b); }),
+        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezer.Freeze(b, "layer1"); Freezer.KeepFrozenBatchNormInEval(b); }),
             "'layer2.0.conv1.weight' still trains");
 
     [Fact]
     public void PuttingTheWholeBackboneInEvalIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezing.Freeze(b, "layer1", "layer2"); b.eval(); }),
+        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezer.Freeze(b, "layer1", "layer2"); b.eval(); }),
             "BatchNorm 'bn1' was put in eval mode");
 
     [Fact]
@@ -53,7 +65,7 @@ public class Exercises02Tests
 
     [Fact]
     public void OneLearningRateForEverythingIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckLearningRatePerPart(m => optim.Adam(Freezing.TrainableParameters(m), lr: 1e-3)),
+        ExerciseAssert.Wrong(Exercises.CheckLearningRatePerPart(m => optim.Adam(Freezer.TrainableParameters(m), lr: 1e-3)),
             "'rgb.backbone.layer2.0.conv1.weight' gets learning rate 0.001, expected 0.0001");
 
     [Fact]

@@ -1,6 +1,8 @@
 using Tutorials.Contrastive;
 using Tutorials.Solutions;
 using Tutorials.Tests.Training;
+using Tutorials.Losses;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.ExerciseChecks;
 
@@ -59,7 +61,7 @@ public class Exercises03Tests
 
     [Fact]
     public void TheKitsInfoNceWithTheSameScalePasses() =>
-        ExerciseAssert.Right(Exercises.CheckInfoNce((i, t, s) => Tutorials.Contrastive.ContrastiveLosses.InfoNce(i, t, torch.tensor(Math.Log(s)))));
+        ExerciseAssert.Right(Exercises.CheckInfoNce((i, t, s) => Tutorials.Losses.ContrastiveLosses.InfoNce(i, t, torch.tensor(Math.Log(s)))));
 
     [Fact]
     public void InfoNceStubIsNotDone() => ExerciseAssert.NotDone(Exercises.CheckInfoNce((_, _, _) => throw new NotImplementedException()));

@@ -1,5 +1,6 @@
 using Tutorials.Solutions;
 using Tutorials.Tests.Training;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.ExerciseChecks;
 

@@ -1,4 +1,4 @@
-using Tutorials.Features;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Features;
 

@@ -1,7 +1,7 @@
 using Tutorials.Fusion;
-using Tutorials.Features;
 using Tutorials.Tests.Training;
 using Tutorials.Training;
+using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Features;
 
@@ -54,14 +54,16 @@ public class PairedDigitFeaturesTests
     }
 
     [Fact]
-    public void HeadInputsGiveTheFeaturesAClassifierReadsAndTheirDeclarations()
+    public void ModalitiesGiveTheFeaturesAClassifierReadsAndTheirDeclarations()
     {
         using var all = Rows100();
-        Assert.Equal([all.Image], all.For(HeadInputs.ImageOnly));
-        Assert.Equal([all.Audio], all.For(HeadInputs.AudioOnly));
-        Assert.Equal([all.Image, all.Audio], all.For(HeadInputs.Both));
-        Assert.Equal([new FusionInput("image", all.Image.shape[1]), new FusionInput("audio", 3)], all.Declare(HeadInputs.Both));
-        Assert.Equal([new FusionInput("audio", 3)], all.Declare(HeadInputs.AudioOnly));
+        Assert.Same(all.Image, all.For(["image"])["image"]);
+        Assert.Equal(["audio"], all.For(["audio"]).Keys);
+        var both = all.For(["image", "audio"]);
+        Assert.Same(all.Audio, both["audio"]);
+        Assert.Equal([new FusionInput("image", all.Image.shape[1]), new FusionInput("audio", 3)], all.Declare(["image", "audio"]));
+        Assert.Equal([new FusionInput("audio", 3)], all.Declare(["audio"]));
+        Assert.Contains("got \"depth\"", Assert.Throws<ArgumentException>(() => all.Declare(["depth"])).Message);
         using var first = all.FirstPerDigit(3);
         Assert.Equal(new long[] { 0, 1, 2, 10, 11, 12 }, first.Image[.., 0].data<float>().Take(6).Select(x => (long)x));
     }
@@ -75,15 +77,13 @@ public class PairedDigitFeaturesTests
         var image = torch.randn(200, 6) * 0.3 + labels.to_type(ScalarType.Float32).unsqueeze(1) * 2;
         using var data = new PairedDigitFeatures(image, torch.randn(200, 4), labels, new int[200], "s");
         var (fit, validation) = data.SplitValidation(0.25, seed: 0);
-        var (a, history) = HeadTraining.Train(fit, validation, HeadInputs.ImageOnly, epochs: 3, seed: 1, device: torch.CPU, progress: TrainingProgress.None);
-        var (b, _) = HeadTraining.Train(fit, validation, HeadInputs.ImageOnly, epochs: 3, seed: 1, device: torch.CPU, progress: TrainingProgress.None);
-        var (c, _) = HeadTraining.Train(fit, validation, HeadInputs.ImageOnly, epochs: 3, seed: 2, device: torch.CPU, progress: TrainingProgress.None);
+        var (a, history) = HeadTraining.Train(fit, validation, ["image"], epochs: 3, seed: 1, device: torch.CPU, progress: TrainingProgress.None);
+        var (b, _) = HeadTraining.Train(fit, validation, ["image"], epochs: 3, seed: 1, device: torch.CPU, progress: TrainingProgress.None);
+        var (c, _) = HeadTraining.Train(fit, validation, ["image"], epochs: 3, seed: 2, device: torch.CPU, progress: TrainingProgress.None);
         Assert.Equal(3, history.Epochs.Count);
         Assert.True(history.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy] > 0.95);
         Assert.True(HeadTraining.Accuracy(a, validation, torch.CPU) > 0.95);
-        Assert.Equal(HeadInputs.ImageOnly, HeadTraining.InputsOf(a));
-        using var other = new FusionClassifier([new("depth", 3)], classes: 10);
-        Assert.Contains("got [depth]", Assert.Throws<ArgumentException>(() => HeadTraining.InputsOf(other)).Message);
+        Assert.Equal(["image"], HeadTraining.ModalitiesOf(a));
         using var pa = HeadTraining.Probabilities(a, validation);
         using var pb = HeadTraining.Probabilities(b, validation);
         using var pc = HeadTraining.Probabilities(c, validation);

@@ -4,6 +4,8 @@ using Tutorials.Fusion;
 using Tutorials.Tests.Training;
 using Tutorials.Training;
 using Tutorials.Segmentation;
+using Tutorials.Data;
+using Tutorials.Freezing;
 
 namespace Tutorials.Tests.Fusion;
 
@@ -47,10 +49,10 @@ public class PartialFreezingTests
         bool Changed(string name) => !Same(before[name], after[name]);
         string[] frozen = ["rgb.backbone.conv1", "rgb.backbone.bn1", "rgb.backbone.layer1", "rgb.backbone.layer2"];
         string[] learning = ["rgb.backbone.layer3", "rgb.backbone.layer4", "rgb.decoder", "depth", "bridge"];
-        foreach (var name in before.Keys.Where(n => frozen.Any(f => Freezing.MatchesPrefix(n, f))))
+        foreach (var name in before.Keys.Where(n => frozen.Any(f => Freezer.MatchesPrefix(n, f))))
             Assert.False(Changed(name), $"{name} is in a frozen stage but changed during training (BatchNorm statistics included).");
         foreach (var prefix in learning)
-            Assert.True(before.Keys.Where(n => Freezing.MatchesPrefix(n, prefix) && n.EndsWith("weight")).Any(Changed),
+            Assert.True(before.Keys.Where(n => Freezer.MatchesPrefix(n, prefix) && n.EndsWith("weight")).Any(Changed),
                 $"no weight under {prefix} changed: it should be training.");
     }
 

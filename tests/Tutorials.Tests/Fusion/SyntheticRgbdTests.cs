@@ -1,4 +1,5 @@
 using Tutorials.Data;
+using Tutorials.Training;
 
 namespace Tutorials.Tests.Fusion;
 

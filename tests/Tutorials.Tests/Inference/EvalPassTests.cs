@@ -1,7 +1,8 @@
 using TorchSharp;
-using Tutorials.Inference;
 using Tutorials.Training;
 using static TorchSharp.torch;
+using Tutorials.Data;
+using Tutorials.Evaluation;
 
 namespace Tutorials.Tests.Inference;
 

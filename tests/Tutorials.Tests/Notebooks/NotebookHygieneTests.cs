@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Tutorials.Tests.Support;
+using Tutorials.Environment;
 
 namespace Tutorials.Tests.Notebooks;
 
@@ -65,7 +66,7 @@ public class NotebookHygieneTests
         var pins = NotebookPins.CentralPins();
         foreach (var rid in new[] { "linux-x64", "osx-arm64", "win-x64" })
             Assert.True(pins.TryGetValue($"libtorch-cpu-{rid}", out var v) && v == Versions.LibTorch,
-                $"Directory.Packages.props must pin libtorch-cpu-{rid} {Versions.LibTorch} (lib/Versions.cs), found {(v ?? "none")}.");
+                $"Directory.Packages.props must pin libtorch-cpu-{rid} {Versions.LibTorch} (lib/Environment/Versions.cs), found {(v ?? "none")}.");
         Assert.Equal(Versions.TorchSharp, pins["TorchSharp"]);
     }
 

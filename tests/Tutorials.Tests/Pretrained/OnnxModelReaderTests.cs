@@ -1,4 +1,5 @@
 using Tutorials.Pretrained;
+using Tutorials.Files;
 
 namespace Tutorials.Tests.Pretrained;
 

@@ -1,5 +1,6 @@
 using Tutorials.Backbones;
 using Tutorials.Pretrained;
+using Tutorials.Files;
 
 namespace Tutorials.Tests.Pretrained;
 

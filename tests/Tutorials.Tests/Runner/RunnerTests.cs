@@ -44,7 +44,7 @@ public sealed class RunnerTests : IDisposable
         var nb = NotebookFile.Write(Path.Combine(_dir, "good.ipynb"),
             SetupCell,
             "using Plotly.NET.CSharp;\nChart.Line<int, int, string>(x: new[] { 1, 2, 3 }, y: new[] { 1, 4, 9 })",
-            "Tutorials.Results.Report(\"answer\", 42)");
+            "Tutorials.Environment.Results.Report(\"answer\", 42)");
         var outDir = Path.Combine(_dir, "out");
 
         var result = Repo.RunNotebooks("smoke", outDir, [nb], ["--check-budget"],

@@ -1,4 +1,4 @@
-using Tutorials.Statistics;
+using Tutorials.Evaluation;
 
 namespace Tutorials.Tests.Statistics;
 

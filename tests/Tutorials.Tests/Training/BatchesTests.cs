@@ -1,4 +1,5 @@
 using Tutorials.Training;
+using Tutorials.Data;
 
 namespace Tutorials.Tests.Training;
 

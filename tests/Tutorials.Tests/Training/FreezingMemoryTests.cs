@@ -1,4 +1,5 @@
 using Tutorials.Training;
+using Tutorials.Freezing;
 
 namespace Tutorials.Tests.Training;
 
@@ -8,12 +9,12 @@ public class FreezingMemoryTests
     public void TrainingStepsInADisposeScopeLeaveNoLiveTensorsBehind()
     {
         using var model = TinyNet.Create();
-        Freezing.FreezeAllExcept(model, "layer2", "head");
-        using var optimizer = optim.Adam(Freezing.TrainableParameters(model), 0.01);
+        Freezer.FreezeAllExcept(model, "layer2", "head");
+        using var optimizer = optim.Adam(Freezer.TrainableParameters(model), 0.01);
         var (images, labels) = TinyNet.Batch(seed: 1);
         using var _images = images;
         using var _labels = labels;
-        Freezing.TrainMode(model);
+        Freezer.TrainMode(model);
 
         // Anything a step leaves outside its own scope lands here and is freed when the test ends.
         using var outer = torch.NewDisposeScope();

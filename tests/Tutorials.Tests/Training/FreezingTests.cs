@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using Tutorials.Training;
+using Tutorials.Freezing;
 
 namespace Tutorials.Tests.Training;
 
@@ -20,9 +21,9 @@ public class FreezingTests
     public void FrozenParametersDoNotMoveInAnOptimizerStep(string optimizerKind, bool optimizerGetsAllParameters)
     {
         using var model = TinyNet.Create();
-        Freezing.FreezeAllExcept(model, "head");
+        Freezer.FreezeAllExcept(model, "head");
         // All parameters on purpose: requires_grad = false alone must protect the frozen ones.
-        var optimized = optimizerGetsAllParameters ? model.parameters() : Freezing.TrainableParameters(model);
+        var optimized = optimizerGetsAllParameters ? model.parameters() : Freezer.TrainableParameters(model);
         using var optimizer = MakeOptimizer(optimizerKind, optimized);
         var before = TinyNet.ParameterBytes(model);
 
@@ -53,8 +54,8 @@ public class FreezingTests
     public void TrainableParametersAreOnlyTheUnfrozenOnes()
     {
         using var model = TinyNet.Create();
-        Freezing.FreezeAllExcept(model, "head");
-        var trainable = Freezing.TrainableParameters(model);
+        Freezer.FreezeAllExcept(model, "head");
+        var trainable = Freezer.TrainableParameters(model);
         Assert.Equal(2, trainable.Count);                        // head.weight, head.bias
         Assert.Equal(TinyNet.Head, trainable.Sum(p => p.numel()));
     }
@@ -63,10 +64,10 @@ public class FreezingTests
     public void KeepFrozenBatchNormInEvalKeepsFrozenRunningStatisticsStill()
     {
         using var model = TinyNet.Create();
-        Freezing.FreezeAllExcept(model, "layer2", "head");   // stem and layer1 frozen; layer2's BatchNorm trains
+        Freezer.FreezeAllExcept(model, "layer2", "head");   // stem and layer1 frozen; layer2's BatchNorm trains
         var before = TinyNet.BufferBytes(model);
 
-        Freezing.TrainMode(model);
+        Freezer.TrainMode(model);
         ForwardInTrainingMode(model);
 
         var after = TinyNet.BufferBytes(model);
@@ -82,8 +83,8 @@ public class FreezingTests
     public void WithoutTheHelperFrozenBatchNormStatisticsDrift()
     {
         using var model = TinyNet.Create();
-        Freezing.Freeze(model);                               // every weight frozen ...
-        Assert.Equal(3, Freezing.KeepFrozenBatchNormInEval(model));
+        Freezer.Freeze(model);                               // every weight frozen ...
+        Assert.Equal(3, Freezer.KeepFrozenBatchNormInEval(model));
         model.train();                                        // ... but train() puts every BatchNorm back in training mode
         var before = TinyNet.BufferBytes(model);
 
@@ -98,9 +99,9 @@ public class FreezingTests
     public void KeepFrozenBatchNormInEvalChangesOnlyFullyFrozenBatchNorms()
     {
         using var model = TinyNet.Create();
-        Freezing.FreezeAllExcept(model, "layer2", "head");
+        Freezer.FreezeAllExcept(model, "layer2", "head");
         model.train();
-        Assert.Equal(2, Freezing.KeepFrozenBatchNormInEval(model));
+        Assert.Equal(2, Freezer.KeepFrozenBatchNormInEval(model));
         var modules = model.named_modules().ToDictionary(nm => nm.name, nm => nm.module);
         Assert.False(modules["stem.bn"].training);
         Assert.False(modules["layer1.bn"].training);
@@ -122,10 +123,10 @@ public class FreezingTests
     public void SummaryCountsMatchHandComputedNumbers()
     {
         using var model = TinyNet.Create();
-        Freezing.FreezeAllExcept(model, "layer2", "head");
-        Freezing.Freeze(model, "layer2.bn");                  // layer2 becomes partly frozen
+        Freezer.FreezeAllExcept(model, "layer2", "head");
+        Freezer.Freeze(model, "layer2.bn");                  // layer2 becomes partly frozen
 
-        var df = Freezing.Summary(model);
+        var df = Freezer.Summary(model);
 
         Assert.Equal(new[] { "block", "trainable parameters", "frozen parameters", "total", "status" },
             df.Columns.Select(c => c.Name));
@@ -150,9 +151,9 @@ public class FreezingTests
     public void SummaryAtDepthTwoSplitsBlocksIntoTheirModules()
     {
         using var model = TinyNet.Create();
-        Freezing.Freeze(model, "stem");
+        Freezer.Freeze(model, "stem");
 
-        var df = Freezing.Summary(model, depth: 2);
+        var df = Freezer.Summary(model, depth: 2);
 
         Assert.Equal(new[] { "stem.conv", "stem.bn", "layer1.conv", "layer1.bn", "layer2.conv", "layer2.bn", "head", "total" },
             Enumerable.Range(0, (int)df.Rows.Count).Select(r => (string)df["block"][r]));
@@ -168,7 +169,7 @@ public class FreezingTests
         torch.manual_seed(0);
         using var model = nn.Sequential(("layer1", nn.Linear(2, 2)), ("layer10", nn.Linear(2, 2)));
 
-        Freezing.Freeze(model, "layer1");
+        Freezer.Freeze(model, "layer1");
 
         var requiresGrad = model.named_parameters().ToDictionary(np => np.name, np => np.parameter.requires_grad);
         Assert.False(requiresGrad["layer1.weight"]);
@@ -176,7 +177,7 @@ public class FreezingTests
         Assert.True(requiresGrad["layer10.weight"]);           // "layer1" is not a prefix of the segment "layer10"
         Assert.True(requiresGrad["layer10.bias"]);
         // Half a segment is not a block name either.
-        Assert.Throws<ArgumentException>(() => Freezing.Freeze(model, "layer"));
+        Assert.Throws<ArgumentException>(() => Freezer.Freeze(model, "layer"));
     }
 
     [Fact]
@@ -184,27 +185,27 @@ public class FreezingTests
     {
         using var model = TinyNet.Create();
 
-        var e = Assert.Throws<ArgumentException>(() => Freezing.Freeze(model, "stem", "layer5"));
+        var e = Assert.Throws<ArgumentException>(() => Freezer.Freeze(model, "stem", "layer5"));
 
         Assert.Contains("\"layer5\"", e.Message);
         Assert.Contains("stem, layer1, layer2, head", e.Message);
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));   // "stem" was valid but not frozen
-        Assert.Throws<ArgumentException>(() => Freezing.FreezeAllExcept(model, "fc"));
-        Assert.Throws<ArgumentException>(() => Freezing.FreezeAllExcept(model));
+        Assert.Throws<ArgumentException>(() => Freezer.FreezeAllExcept(model, "fc"));
+        Assert.Throws<ArgumentException>(() => Freezer.FreezeAllExcept(model));
     }
 
     [Fact]
     public void UnfreezeRestoresRequiresGrad()
     {
         using var model = TinyNet.Create();
-        Freezing.Freeze(model);
+        Freezer.Freeze(model);
         Assert.All(model.parameters(), p => Assert.False(p.requires_grad));
 
-        Freezing.Unfreeze(model, "head");
+        Freezer.Unfreeze(model, "head");
         Assert.Equal(new[] { "head.weight", "head.bias" },
             model.named_parameters().Where(np => np.parameter.requires_grad).Select(np => np.name));
 
-        Freezing.Unfreeze(model);
+        Freezer.Unfreeze(model);
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using Tutorials.Backbones;
 
 namespace Tutorials.Tests.Training;
 

@@ -4,6 +4,7 @@ using Tutorials.Environment;
 using Tutorials.Fusion;
 using Tutorials.Segmentation;
 using Tutorials.Training;
+using Tutorials.Data;
 
 namespace Tutorials.Tests.Training;
 
@@ -17,7 +18,7 @@ public class TrainerDeterminismTests
         var model = TrainerTestData.Mlp(seed);
         using var optimizer = optim.Adam(model.parameters(), 0.01);
         var train = new TensorBatches(new[] { x, y }, batchSize: 16, shuffle: true, seed: 3);
-        var history = Trainer.FitClassifier(model, optimizer, train, new TensorBatches(32, vx, vy), TrainerTestData.Quiet(epochs));
+        var history = TrainerTestData.FitClassifier(model, optimizer, train, new TensorBatches(32, vx, vy), TrainerTestData.Quiet(epochs));
         return (history, model);
     }
 
@@ -92,7 +93,7 @@ public class TrainerDeterminismTests
         using var model = TrainerTestData.Mlp();
         using var optimizer = optim.SGD(model.parameters(), 0.1);
         var options = TrainerTestData.Quiet(1) with { Device = new Device(DeviceType.META) };
-        var e = Assert.Throws<ArgumentException>(() => Trainer.FitClassifier(model, optimizer, new TensorBatches(8, x, y), null, options));
+        var e = Assert.Throws<ArgumentException>(() => TrainerTestData.FitClassifier(model, optimizer, new TensorBatches(8, x, y), null, options));
         Assert.Contains("Expected the model on", e.Message);
         Assert.Contains("model.to(device)", e.Message);
     }

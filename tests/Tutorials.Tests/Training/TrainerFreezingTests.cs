@@ -1,4 +1,6 @@
 using Tutorials.Training;
+using Tutorials.Data;
+using Tutorials.Freezing;
 
 namespace Tutorials.Tests.Training;
 
@@ -9,15 +11,15 @@ public class TrainerFreezingTests
     public void AFrozenExtractorKeepsItsWeightsAndBatchNormStatisticsWhileTheHeadTrains()
     {
         using var model = TinyNet.Create();
-        Freezing.FreezeAllExcept(model, "head");
-        using var optimizer = optim.Adam(Freezing.TrainableParameters(model), 0.01);
+        Freezer.FreezeAllExcept(model, "head");
+        using var optimizer = optim.Adam(Freezer.TrainableParameters(model), 0.01);
         torch.manual_seed(5);
         var images = torch.randn(24, 3, 16, 16);
         var labels = torch.randint(0, 4, 24, dtype: ScalarType.Int64);
 
         var paramsBefore = TinyNet.ParameterBytes(model);
         var buffersBefore = TinyNet.BufferBytes(model);
-        Trainer.FitClassifier(model, optimizer, new TensorBatches(new[] { images, labels }, 8, shuffle: true),
+        TrainerTestData.FitClassifier(model, optimizer, new TensorBatches(new[] { images, labels }, 8, shuffle: true),
             new TensorBatches(8, images, labels), TrainerTestData.Quiet(2));
         var paramsAfter = TinyNet.ParameterBytes(model);
         var buffersAfter = TinyNet.BufferBytes(model);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tutorials.Training;
+using Tutorials.Data;
 
 namespace Tutorials.Tests.Training;
 
@@ -15,7 +16,7 @@ public class TrainerHistoryTests
             new(model.named_parameters().Where(np => np.name.StartsWith("hidden")).Select(np => np.parameter), lr: 1e-3),
             new(model.named_parameters().Where(np => np.name.StartsWith("out")).Select(np => np.parameter), lr: 1e-2),
         });
-        return Trainer.FitClassifier(model, optimizer, new TensorBatches(16, x, y), new TensorBatches(16, x, y),
+        return TrainerTestData.FitClassifier(model, optimizer, new TensorBatches(16, x, y), new TensorBatches(16, x, y),
             TrainerTestData.Quiet(3) with { Progress = TrainingProgress.Console(console), Monitor = "val_accuracy", Maximize = true });
     }
 

@@ -1,4 +1,5 @@
 using Tutorials.Training;
+using Tutorials.Data;
 
 namespace Tutorials.Tests.Training;
 
@@ -13,7 +14,7 @@ public class TrainerNonFiniteLossTests
         using var model = TrainerTestData.Mlp();
         using var optimizer = optim.SGD(model.parameters(), 0.1);
         var e = Assert.Throws<NonFiniteLossException>(() =>
-            Trainer.FitClassifier(model, optimizer, new TensorBatches(16, x, y), null, TrainerTestData.Quiet(2)));
+            TrainerTestData.FitClassifier(model, optimizer, new TensorBatches(16, x, y), null, TrainerTestData.Quiet(2)));
         Assert.Equal(1, e.Epoch);
         Assert.Equal(1, e.Step);
         Assert.Null(e.LastFiniteLoss);
@@ -29,7 +30,7 @@ public class TrainerNonFiniteLossTests
         using var model = TrainerTestData.Mlp();
         using var optimizer = optim.SGD(model.parameters(), 1e10);
         var e = Assert.Throws<NonFiniteLossException>(() =>
-            Trainer.FitClassifier(model, optimizer, new TensorBatches(16, x, y), null, TrainerTestData.Quiet(20)));
+            TrainerTestData.FitClassifier(model, optimizer, new TensorBatches(16, x, y), null, TrainerTestData.Quiet(20)));
         Assert.NotNull(e.LastFiniteLoss);
         Assert.True(e.Epoch > 1 || e.Step > 1);
         Assert.Contains("lower the learning rate", e.Message);

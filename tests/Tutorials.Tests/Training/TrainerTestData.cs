@@ -1,5 +1,7 @@
 using TorchSharp.Modules;
 using Tutorials.Training;
+using Tutorials.Data;
+using Tutorials.Evaluation;
 
 namespace Tutorials.Tests.Training;
 
@@ -13,6 +15,25 @@ public class TorchGlobalRandomCollection { public const string Name = "torch glo
 /// <summary>Small, seeded data and models for the trainer tests: fast on two CPU cores, deterministic.</summary>
 static class TrainerTestData
 {
+    /// <summary>
+    /// A classifier trained with cross-entropy and, with validation batches, val_loss / val_accuracy per epoch:
+    /// <see cref="Trainer.Fit"/> with the loss and the validation written out, as a notebook would write them.
+    /// </summary>
+    public static TrainingHistory FitClassifier(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
+        TensorBatches train, TensorBatches? validation = null, TrainerOptions? options = null) =>
+        Trainer.Fit(model, optimizer, train,
+            loss: b => nn.functional.cross_entropy(model.call(b[0]), b[1]),
+            validate: validation is null ? null : () => EvalPass.Mean(model, validation, b =>
+            {
+                var logits = model.call(b[0]);
+                return new()
+                {
+                    ["val_loss"] = nn.functional.cross_entropy(logits, b[1]),
+                    ["val_accuracy"] = logits.argmax(1).eq(b[1]).to_type(ScalarType.Float32).mean(),
+                };
+            }, options?.ResolvedDevice),
+            options: options);
+
     /// <summary>Two Gaussian blobs in 4-D, separable: class = whether the first coordinate is positive.</summary>
     public static (Tensor x, Tensor y) Blobs(int rows, int seed)
     {
