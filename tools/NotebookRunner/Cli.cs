@@ -36,8 +36,10 @@ sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? C
           --out DIR       where executed notebooks, HTML and summary.json go (default: artifacts/notebooks)
           --check-budget  exit with code 3 when a notebook's peak memory is over the budget
         environment:
-          TUTORIALS_MODE              smoke (minutes in total, for tests and pre-flight) or full (the real run; default)
-          TUTORIALS_MEMORY_BUDGET_MB  peak resident memory allowed per notebook (default 2048 full, 1536 smoke);
+          TUTORIALS_MODE              the run size, passed on to the notebooks: learner (the default: each notebook
+                                      a few minutes, what a learner runs in a session) or study (3 seeds and
+                                      ablations, for studying the results)
+          TUTORIALS_MEMORY_BUDGET_MB  peak resident memory allowed per notebook (default 1536 learner, 2048 study);
                                       notebooks over it are flagged OVER in the table
         exit code: 0 all passed, 1 a notebook failed, 3 over budget (with --check-budget), 64 bad usage
         """;
@@ -59,10 +61,7 @@ sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? C
                 default: notebooks.Add(args[i]); break;
             }
         }
-        var mode = (System.Environment.GetEnvironmentVariable("TUTORIALS_MODE") ?? "").Trim().ToLowerInvariant();
-        if (mode is "") mode = "full";
-        if (mode is not ("smoke" or "full"))
-            throw new UsageException($"TUTORIALS_MODE is '{mode}', expected 'smoke' or 'full' (unset means full)");
+        var mode = RunSize.FromEnvironment();
         if (child is not null && outDir is null) throw new UsageException("--child needs --out");
         return new Options(notebooks, outDir, child, help, mode, MemoryBudget.Resolve(mode), checkBudget);
     }

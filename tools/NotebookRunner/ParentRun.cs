@@ -18,7 +18,7 @@ static class ParentRun
         var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(root, "artifacts", "notebooks"));
         Directory.CreateDirectory(outDir);
 
-        Console.WriteLine($"Running {notebooks.Count} notebook(s) in {options.Mode} mode, one at a time, memory budget {options.MemoryBudgetMB} MB each → {outDir}");
+        Console.WriteLine($"Running {notebooks.Count} notebook(s), {options.Mode} run ({RunSize.Variable}), one at a time, memory budget {options.MemoryBudgetMB} MB each → {outDir}");
         var outcomes = new List<SummaryEntry>();
         var total = Stopwatch.StartNew();
         for (int i = 0; i < notebooks.Count; i++)
@@ -132,7 +132,7 @@ static class ParentRun
 
     static void PrintTable(Summary s)
     {
-        Console.WriteLine($"\nSummary ({s.Mode} mode, {s.TotalSeconds:0.0} s, largest kernel {Mb(s.PeakResidentMB)} MB resident, " +
+        Console.WriteLine($"\nSummary ({s.Mode} run, {s.TotalSeconds:0.0} s, largest kernel {Mb(s.PeakResidentMB)} MB resident, " +
                           $"budget {s.MemoryBudgetMB} MB per notebook, {s.Cores} cores)");
         int w = Math.Max(8, s.Notebooks.Max(n => n.Notebook.Length));
         Console.WriteLine($"  {"notebook".PadRight(w)}  {"status",-7} {"seconds",8} {"peak MB",8} {"budget",-6}  key results");
@@ -158,7 +158,7 @@ static class ParentRun
 sealed record SummaryEntry(string Notebook, string Status, double Seconds, double? PeakResidentMB, bool OverBudget,
     int Cells, int? FailedCell, string? Error, Dictionary<string, double> Results, string? Executed, string? Html);
 
-/// <summary>summary.json. TotalSeconds: the whole run, wall; PeakResidentMB: the largest notebook kernel (notebooks
+/// <summary>summary.json. Mode: the run size, "learner" or "study" (<see cref="RunSize"/>); TotalSeconds: the whole run, wall; PeakResidentMB: the largest notebook kernel (notebooks
 /// run one at a time, so the most any moment of the run needed besides the runner's own RunnerPeakResidentMB).</summary>
 sealed record Summary(string Mode, string FinishedUtc, double TotalSeconds, double? PeakResidentMB, double? RunnerPeakResidentMB,
     int MemoryBudgetMB, int Cores, List<SummaryEntry> Notebooks);

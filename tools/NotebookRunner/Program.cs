@@ -3,7 +3,7 @@
 //
 //   dotnet run --project tools/NotebookRunner -c Release -- [notebook.ipynb ...] [--out DIR]
 //
-// TUTORIALS_MODE=smoke|full (default full) is passed through to the notebooks.
+// TUTORIALS_MODE=learner|study (default learner) is passed through to the notebooks unchanged.
 using Tutorials.Runner;
 
 return await Cli.MainAsync(args);
