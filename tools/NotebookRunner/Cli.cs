@@ -9,7 +9,7 @@ static class Cli
         {
             var options = Options.Parse(args);
             if (options.Help) { Console.WriteLine(Options.Usage); return 0; }
-            if (options.Child is not null) return await ChildRun.RunAsync(options.Child, options.OutDir!);
+            if (options.Child is not null) return await ChildRun.RunAsync(options.Child, options.OutDir!, options.WorkDir, options.KeepGoing);
             return await ParentRun.RunAsync(options);
         }
         catch (UsageException e)
@@ -23,7 +23,7 @@ static class Cli
 sealed class UsageException(string message) : Exception(message);
 
 sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? Child, bool Help, string Mode,
-    int MemoryBudgetMB, bool CheckBudget)
+    int MemoryBudgetMB, bool CheckBudget, string? WorkDir = null, bool KeepGoing = false)
 {
     public const string Usage = """
         Runs the kit's notebooks headlessly, each top to bottom in a fresh kernel.
@@ -47,8 +47,8 @@ sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? C
     public static Options Parse(string[] args)
     {
         var notebooks = new List<string>();
-        string? outDir = null, child = null;
-        bool help = false, checkBudget = false;
+        string? outDir = null, child = null, workDir = null;
+        bool help = false, checkBudget = false, keepGoing = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -57,13 +57,17 @@ sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? C
                 case "--out": outDir = Next(args, ref i, "--out"); break;
                 case "--child": child = Next(args, ref i, "--child"); break;
                 case "--check-budget": checkBudget = true; break;
+                // internal, for the child: run as if the notebook lived in DIR; run the cells after a failing one
+                case "--workdir": workDir = Path.GetFullPath(Next(args, ref i, "--workdir")); break;
+                case "--keep-going": keepGoing = true; break;
                 case var a when a.StartsWith('-'): throw new UsageException($"unknown option {a}");
                 default: notebooks.Add(args[i]); break;
             }
         }
         var mode = RunSize.FromEnvironment();
         if (child is not null && outDir is null) throw new UsageException("--child needs --out");
-        return new Options(notebooks, outDir, child, help, mode, MemoryBudget.Resolve(mode), checkBudget);
+        if (child is null && (workDir is not null || keepGoing)) throw new UsageException("--workdir and --keep-going are for the runner's own child processes");
+        return new Options(notebooks, outDir, child, help, mode, MemoryBudget.Resolve(mode), checkBudget, workDir, keepGoing);
     }
 
     static string Next(string[] args, ref int i, string name) =>

@@ -125,6 +125,51 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void SummaryGivesEachCellsSecondsAndTheTableNamesTheSlowestThree()
+    {
+        var longLine = "var aVeryLongNameThatKeepsGoing = \"" + new string('x', 80) + "\";";
+        var nb = NotebookFile.Write(Path.Combine(_dir, "timed.ipynb"),
+            "\n// a comment line is the first line of code\nvar x = 1;",
+            "System.Threading.Thread.Sleep(1500);",
+            "System.Threading.Thread.Sleep(600);",
+            longLine,
+            "System.Threading.Thread.Sleep(300);");
+        // A kernel that dies mid-notebook still gets its cells timed, from its progress lines.
+        var dies = NotebookFile.Write(Path.Combine(_dir, "dies.ipynb"),
+            "System.Threading.Thread.Sleep(400);",
+            "System.Environment.Exit(9);");
+        var outDir = Path.Combine(_dir, "out");
+
+        var result = Repo.RunNotebooks("learner", outDir, nb, dies);
+
+        Assert.Equal(1, result.ExitCode);                                       // dies.ipynb crashed
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var timed = summary.RootElement.GetProperty("notebooks")[0];
+        Assert.Equal("passed", timed.GetProperty("status").GetString());
+        Assert.Equal(5, timed.GetProperty("codeCells").GetInt32());
+        var cells = timed.GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3, 4, 5], cells.Select(c => c.GetProperty("index").GetInt32()));
+        Assert.Equal("// a comment line is the first line of code", cells[0].GetProperty("firstLine").GetString());
+        Assert.Equal(longLine[..60] + "…", cells[3].GetProperty("firstLine").GetString());
+        Assert.True(cells[1].GetProperty("seconds").GetDouble() >= 1.5, cells[1].ToString());
+        Assert.True(cells[2].GetProperty("seconds").GetDouble() >= 0.6, cells[2].ToString());
+        Assert.All(cells, c => Assert.False(c.TryGetProperty("error", out _)));   // only a failing cell carries its error
+        // The table: the slowest three, slowest first (the sleeps; cell 1 may be slow too, being the kernel's first).
+        var row = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith("timed.ipynb"));
+        Assert.Matches(@"timed\.ipynb\s+passed\s+[\d.]+\s+\S+\s+\S+\s+\d: \d+\.\d, \d: \d+\.\d, \d: \d+\.\d", row);
+        var slowest = System.Text.RegularExpressions.Regex.Matches(row, @"(\d): (\d+\.\d)").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.True(slowest.IndexOf(2) >= 0 && (slowest.IndexOf(3) < 0 || slowest.IndexOf(2) < slowest.IndexOf(3)), row);
+
+        var died = summary.RootElement.GetProperty("notebooks")[1];
+        Assert.Equal("crashed", died.GetProperty("status").GetString());
+        Assert.Equal(2, died.GetProperty("failedCell").GetInt32());
+        var diedCells = died.GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal(2, diedCells.Count);
+        Assert.Equal("System.Environment.Exit(9);", diedCells[1].GetProperty("firstLine").GetString());
+        Assert.True(diedCells[0].GetProperty("seconds").GetDouble() >= 0.4, diedCells[0].ToString());
+    }
+
+    [Fact]
     public void BadMemoryBudgetIsAUsageError()
     {
         var result = Repo.Run("dotnet", [Repo.RunnerDll, "--out", _dir], Repo.Root,
