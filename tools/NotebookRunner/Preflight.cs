@@ -32,7 +32,7 @@ static class Preflight
 
         // Notebooks whose first cells are the same code in the same folder share one kernel.
         var groups = notebooks.GroupBy(nb => (Folder: Path.GetDirectoryName(nb)!, Code: FirstCodeCell(nb))).ToList();
-        Console.WriteLine($"Pre-flight: {notebooks.Count} notebook(s), {groups.Count} distinct first cell(s), {options.Mode} run sizes → {outDir}");
+        Console.WriteLine($"Pre-flight: {notebooks.Count} notebook(s), {groups.Count} distinct first cell(s) → {outDir}");
 
         var setups = new List<SetupFinding>();
         var checks = new List<CheckFinding>();

@@ -46,7 +46,7 @@ sealed record ReferenceTimings(bool Placeholder, string? Note, string Measured, 
                 throw new UsageException($"{summaryPath}: {name} did not pass; a failed run's duration is not a reference. Fix it and run again.");
             seconds[name] = n.GetProperty("seconds").GetDouble();
         }
-        var finished = doc.RootElement.TryGetProperty("finishedUtc", out var f) && DateTime.TryParse(f.GetString(), out var at)
+        var finished = doc.RootElement.TryGetProperty("finishedUtc", out var f) && DateTime.TryParse(f.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
             ? at.ToString("yyyy-MM-dd") : DateTime.UtcNow.ToString("yyyy-MM-dd");
         return new ReferenceTimings(false, null, finished, machine, Math.Round(calibrationSecondsPerStep, 3), seconds);
     }
