@@ -43,8 +43,8 @@ sealed record Options(IReadOnlyList<string> Notebooks, string? OutDir, string? C
           --out DIR       where executed notebooks, HTML and summary.json go (default: artifacts/notebooks;
                           artifacts/preflight for --preflight)
           --check-budget  exit with code 3 when a notebook's peak memory is over the budget
-          --preflight     an instructor's check, online, the day before a workshop (about 3 minutes once packages are
-                          downloaded): restores what the notebooks' kernels ask for (each notebook's first cell in a
+          --preflight     an instructor's check, online, the day before a workshop (under 3 minutes on 2 cores once
+                          packages are downloaded): restores what the notebooks' kernels ask for (each notebook's first cell in a
                           fresh kernel), converts the pretrained weights into the cache, reads the environment report,
                           times a short training calibration, and prints READY or NOT READY with the reasons and each
                           notebook's expected minutes on this machine (from tools/NotebookRunner/learner-timings.json).
