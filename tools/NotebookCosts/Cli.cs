@@ -6,10 +6,11 @@ static class Cli
     const string Usage = """
         Writes measured durations and peak memory into every notebook's header (the cost block).
 
-        usage: NotebookCosts --smoke SUMMARY.json [--full SUMMARY.json] [--note TEXT] [--notebooks DIR]
-          --smoke     the runner's summary.json of a TUTORIALS_MODE=smoke run (may be given more than once)
-          --full      the runner's summary.json of a full run (may be given more than once); without it the
-                      headers say the full run is not measured yet
+        usage: NotebookCosts --learner SUMMARY.json [--study SUMMARY.json] [--note TEXT] [--notebooks DIR]
+          --learner   the runner's summary.json of a learner run (TUTORIALS_MODE unset or learner; may be given
+                      more than once)
+          --study     the runner's summary.json of a study run (TUTORIALS_MODE=study; may be given more than once);
+                      without it the headers say the study run is not measured yet
           --note      a few words on the machine, e.g. "quiet machine" or "loaded machine: upper bounds"
           --notebooks the folder of notebooks (default: notebooks/ of the repository)
         exit code: 0 every header updated, 1 a problem (named on stderr), 64 bad usage
@@ -17,8 +18,8 @@ static class Cli
 
     public static int Run(string[] args)
     {
-        var smoke = new List<string>();
-        var full = new List<string>();
+        var learner = new List<string>();
+        var study = new List<string>();
         string? note = null, folder = null;
         try
         {
@@ -27,14 +28,16 @@ static class Cli
                 switch (args[i])
                 {
                     case "-h" or "--help": Console.WriteLine(Usage); return 0;
-                    case "--smoke": smoke.Add(Next(args, ref i)); break;
-                    case "--full": full.Add(Next(args, ref i)); break;
+                    case "--learner": learner.Add(Next(args, ref i)); break;
+                    case "--study": study.Add(Next(args, ref i)); break;
+                    case "--smoke" or "--full":
+                        throw new ArgumentException($"{args[i]} is an old name: the run sizes are now learner (was smoke) and study (was full); pass --learner and --study");
                     case "--note": note = Next(args, ref i); break;
                     case "--notebooks": folder = Next(args, ref i); break;
                     default: throw new ArgumentException($"unknown argument '{args[i]}'");
                 }
             }
-            if (smoke.Count == 0) throw new ArgumentException("--smoke SUMMARY.json is required (run the notebooks with TUTORIALS_MODE=smoke first)");
+            if (learner.Count == 0) throw new ArgumentException("--learner SUMMARY.json is required (run the notebooks first: dotnet run --project tools/NotebookRunner -c Release -- --out artifacts/learner)");
         }
         catch (ArgumentException e)
         {
@@ -44,7 +47,7 @@ static class Cli
 
         try
         {
-            var measured = new Measurements(RunSummary.ReadAll(smoke, "smoke"), full.Count == 0 ? null : RunSummary.ReadAll(full, "full"));
+            var measured = new Measurements(RunSummary.ReadAll(learner, RunSummary.Learner), study.Count == 0 ? null : RunSummary.ReadAll(study, RunSummary.Study));
             folder ??= Path.Combine(RepoRoot.Find(), "notebooks");
             var notebooks = Directory.GetFiles(folder, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal).ToList();
             if (notebooks.Count == 0) throw new CostException($"No notebooks (*.ipynb) in {folder}.");
@@ -53,8 +56,8 @@ static class Cli
             {
                 var name = Path.GetFileNameWithoutExtension(path);
                 var m = measured.For(name);
-                if (m.Smoke is null) Console.Error.WriteLine($"warning: {name} is not in the smoke summary; its header will say so.");
-                if (m.FullGiven && m.Full is null) Console.Error.WriteLine($"warning: {name} is not in the full summary; its header will say so.");
+                if (m.Learner is null) Console.Error.WriteLine($"warning: {name} is not in the learner-run summary; its header will say so.");
+                if (m.StudyGiven && m.Study is null) Console.Error.WriteLine($"warning: {name} is not in the study-run summary; its header will say so.");
                 var line = CostBlock.CostLine(m, note);
                 NotebookHeader.WriteCostLine(path, line);
                 Console.WriteLine($"{name}: {line}");

@@ -13,17 +13,17 @@ public static class CostBlock
     public const string End = "<!-- /cost -->";
     public const string Prefix = "- **Cost on 2 CPU cores:**";
 
-    /// <summary>The cost line for one notebook, e.g. "- **Cost on 2 CPU cores:** smoke run 1 min 35 s · full run …".</summary>
-    public static string CostLine((NotebookCost? Smoke, NotebookCost? Full, bool FullGiven) m, string? note)
+    /// <summary>The cost line for one notebook, e.g. "- **Cost on 2 CPU cores:** learner run 1 min 35 s · study run …".</summary>
+    public static string CostLine((NotebookCost? Learner, NotebookCost? Study, bool StudyGiven) m, string? note)
     {
         var parts = new List<string>
         {
-            m.Smoke is null ? "smoke run not measured yet" : $"smoke run {Duration(m.Smoke.Seconds)}",
-            m.Full is null ? "full run not measured yet" : $"full run {Duration(m.Full.Seconds)}",
+            m.Learner is null ? "learner run not measured yet" : $"learner run {Duration(m.Learner.Seconds)}",
+            m.Study is null ? "study run not measured yet" : $"study run {Duration(m.Study.Seconds)}",
         };
         var peaks = new List<string>();
-        if (m.Full?.PeakResidentMB is double pf) peaks.Add($"{Memory(pf)} (full)");
-        if (m.Smoke?.PeakResidentMB is double ps) peaks.Add($"{Memory(ps)} (smoke)");
+        if (m.Study?.PeakResidentMB is double pf) peaks.Add($"{Memory(pf)} (study)");
+        if (m.Learner?.PeakResidentMB is double pl) peaks.Add($"{Memory(pl)} (learner)");
         parts.Add(peaks.Count > 0 ? "peak memory " + string.Join(", ", peaks) : "peak memory not recorded");
         var source = "measured by tools/NotebookRunner" + (string.IsNullOrWhiteSpace(note) ? "" : $", {note.Trim()}");
         return $"{Prefix} {string.Join(" · ", parts)} — {source}.";

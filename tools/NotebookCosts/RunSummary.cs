@@ -12,6 +12,9 @@ public sealed record NotebookCost(string Notebook, double Seconds, double? PeakR
 /// </summary>
 public static class RunSummary
 {
+    /// <summary>The run sizes a summary's <c>mode</c> names (tools/NotebookRunner, TUTORIALS_MODE).</summary>
+    public const string Learner = "learner", Study = "study";
+
     /// <summary>Reads several summaries of the same mode; a notebook measured twice keeps its later measurement.</summary>
     public static Dictionary<string, NotebookCost> ReadAll(IEnumerable<string> paths, string expectedMode)
     {
@@ -30,8 +33,14 @@ public static class RunSummary
         var mode = Get(root, "mode")?.GetString();
         if (mode is null)
             throw new CostException($"{path} has no top-level \"mode\"; expected a summary.json written by tools/NotebookRunner.");
+        if (mode.ToLowerInvariant() is "smoke" or "full")
+        {
+            var now = mode.Equals("smoke", StringComparison.OrdinalIgnoreCase) ? Learner : Study;
+            throw new CostException($"{path} is a {mode}-mode summary, written before the run sizes were renamed ({mode} is now {now}). " +
+                                    $"Run the notebooks again (TUTORIALS_MODE={now}); a summary whose figures still hold can be reused by changing its \"mode\" to \"{now}\".");
+        }
         if (!string.Equals(mode, expectedMode, StringComparison.OrdinalIgnoreCase))
-            throw new CostException($"{path} is a {mode}-mode summary, but it was given as --{expectedMode}. Pass it as --{mode.ToLowerInvariant()}.");
+            throw new CostException($"{path} is a {mode}-run summary, but it was given as --{expectedMode}. Pass it as --{mode.ToLowerInvariant()}.");
         var notebooks = Get(root, "notebooks");
         if (notebooks is not { ValueKind: JsonValueKind.Array })
             throw new CostException($"{path} has no \"notebooks\" array; expected a summary.json written by tools/NotebookRunner.");
@@ -68,17 +77,17 @@ public static class RunSummary
     }
 }
 
-/// <summary>The smoke and (optional) full measurements together.</summary>
-public sealed class Measurements(Dictionary<string, NotebookCost> smoke, Dictionary<string, NotebookCost>? full)
+/// <summary>The learner-run and (optional) study-run measurements together.</summary>
+public sealed class Measurements(Dictionary<string, NotebookCost> learner, Dictionary<string, NotebookCost>? study)
 {
-    public (NotebookCost? Smoke, NotebookCost? Full, bool FullGiven) For(string notebook) =>
-        (smoke.GetValueOrDefault(notebook), full?.GetValueOrDefault(notebook), full is not null);
+    public (NotebookCost? Learner, NotebookCost? Study, bool StudyGiven) For(string notebook) =>
+        (learner.GetValueOrDefault(notebook), study?.GetValueOrDefault(notebook), study is not null);
 
     /// <summary>What the headers will not be able to say, in words.</summary>
     public IEnumerable<string> Warnings()
     {
-        if (full is null) yield return "no --full summary: headers will say the full run is not measured yet.";
-        var all = smoke.Values.Concat(full?.Values.AsEnumerable() ?? []);
+        if (study is null) yield return "no --study summary: headers will say the study run is not measured yet.";
+        var all = learner.Values.Concat(study?.Values.AsEnumerable() ?? []);
         if (all.Any(c => c.PeakResidentMB is null))
             yield return "the summary has no \"peakResidentMB\" for some notebooks (a runner that does not measure memory yet): " +
                          "their headers will say peak memory was not recorded. Rerun with a runner that writes peakResidentMB.";

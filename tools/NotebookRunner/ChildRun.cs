@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -11,10 +12,17 @@ using Microsoft.DotNet.Interactive.PackageManagement;
 
 namespace Tutorials.Runner;
 
-/// <summary>The outcome of one notebook, written by the child process for the parent.</summary>
+/// <summary>The outcome of one notebook, written by the child process for the parent. CodeCells: how many code
+/// cells the notebook has; Cells: those that ran, in order, with their wall seconds.</summary>
 public sealed record NotebookOutcome(
-    string Notebook, string Status, double Seconds, int Cells, int? FailedCell, string? Error,
-    Dictionary<string, double> Results, double? PeakResidentMB = null);
+    string Notebook, string Status, double Seconds, int CodeCells, int? FailedCell, string? Error,
+    Dictionary<string, double> Results, List<CellTime> Cells, double? PeakResidentMB = null);
+
+/// <summary>One code cell that ran: its 1-based index among the code cells, its first line of code (blank lines and
+/// <c>#r</c> directives skipped, cut to <see cref="ChildRun.FirstLineLength"/> characters), its wall seconds, and its
+/// error when it failed.</summary>
+public sealed record CellTime(int Index, string FirstLine, double Seconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
 
 /// <summary>
 /// Runs one notebook top to bottom in a fresh in-process C# kernel (Microsoft.DotNet.Interactive), the way
@@ -22,7 +30,9 @@ public sealed record NotebookOutcome(
 /// </summary>
 static class ChildRun
 {
-    public static async Task<int> RunAsync(string notebookPath, string outDir)
+    /// <summary>Runs the notebook. <paramref name="workDir"/>: the folder its relative paths are relative to (default:
+    /// the notebook's own); <paramref name="keepGoing"/>: run the cells after a failing one too.</summary>
+    public static async Task<int> RunAsync(string notebookPath, string outDir, string? workDir = null, bool keepGoing = false)
     {
         notebookPath = Path.GetFullPath(notebookPath);
         outDir = Path.GetFullPath(outDir);
@@ -37,7 +47,7 @@ static class ChildRun
         if (File.Exists(pruned) && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("CustomBeforeMicrosoftCommonProps")))
             System.Environment.SetEnvironmentVariable("CustomBeforeMicrosoftCommonProps", pruned);
         // Relative paths in a notebook (#r "../lib/...", data files) are relative to the notebook, as in VS Code.
-        Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
+        Directory.SetCurrentDirectory(workDir ?? Path.GetDirectoryName(notebookPath)!);
 
         var kernelInfos = new KernelInfoCollection { new("csharp", languageName: "C#", aliases: ["c#", "C#"]) };
         kernelInfos.DefaultKernelName = "csharp";
@@ -55,6 +65,7 @@ static class ChildRun
         });
 
         var codeCells = document.Elements.Where(IsCode).ToList();
+        var times = new List<CellTime>();
         var watch = Stopwatch.StartNew();
         int? failed = null;
         string? error = null;
@@ -63,6 +74,7 @@ static class ChildRun
             var cell = codeCells[i];
             cell.Outputs.Clear();
             var cellWatch = Stopwatch.StartNew();
+            string? cellError = null;
             live.WriteLine($"PROGRESS {i + 1}/{codeCells.Count} {FirstLine(cell.Contents)}");
             var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"));
             foreach (var e in result.Events)
@@ -75,14 +87,20 @@ static class ChildRun
                     case DisplayedValueProduced o: cell.Outputs.Add(new DisplayElement(Data(o))); break;
                     case DisplayedValueUpdated o: ReplaceDisplay(cell, o); break;
                     case CommandFailed f:
-                        failed = i + 1;
-                        error = f.Message;
+                        cellError = f.Message;
                         cell.Outputs.Add(new ErrorElement("Error", f.Message));
                         break;
                 }
             }
-            if (cell.Metadata is not null) cell.Metadata["kit_seconds"] = Math.Round(cellWatch.Elapsed.TotalSeconds, 2);
-            if (failed is not null) break;
+            var seconds = Math.Round(cellWatch.Elapsed.TotalSeconds, 2);
+            if (cell.Metadata is not null) cell.Metadata["kit_seconds"] = seconds;
+            times.Add(new CellTime(i + 1, FirstLine(cell.Contents), seconds, cellError));
+            if (cellError is null) continue;
+            failed ??= i + 1;
+            error ??= cellError;
+            // A notebook stops at its first failing cell, as a learner would; the pre-flight's checks are
+            // independent of each other, so it asks to see every failure.
+            if (!keepGoing) break;
         }
         watch.Stop();
 
@@ -90,7 +108,7 @@ static class ChildRun
         await WriteAtomicAsync(executedPath, document.ToJupyterJson());
         var outcome = new NotebookOutcome(
             Path.GetFileName(notebookPath), failed is null ? "passed" : "failed", Math.Round(watch.Elapsed.TotalSeconds, 1),
-            codeCells.Count, failed, error, ResultsFile.Read(resultsFile), PeakMemory.OfThisProcess());
+            codeCells.Count, failed, error, ResultsFile.Read(resultsFile), times, PeakMemory.OfThisProcess());
         await WriteAtomicAsync(Path.Combine(outDir, name + ".outcome.json"), JsonSerializer.Serialize(outcome, Json.Options));
         return failed is null ? 0 : 2;
     }
@@ -130,17 +148,22 @@ static class ChildRun
         else cell.Outputs.Add(new DisplayElement(data));
     }
 
-    static string FirstLine(string code)
+    public const int FirstLineLength = 60;
+
+    /// <summary>The line that says what a cell does: its first line of code, after blank lines and the #r directives.</summary>
+    public static string FirstLine(string code)
     {
         var line = code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#r")) ?? code.Trim();
-        return line.Length > 70 ? line[..70] + "…" : line;
+        return line.Length > FirstLineLength ? line[..FirstLineLength] + "…" : line;
     }
 
     static string Indent(string s) => string.Join("", s.Split('\n').Select((l, i) => i == 0 || l.Length > 0 ? "    " + l + "\n" : "")).TrimEnd('\n') + "\n";
 
+    /// <summary>Writes to a temp name unique to this write, then renames: a reader never sees half a file, and two
+    /// writers never share a temp.</summary>
     public static async Task WriteAtomicAsync(string path, string content)
     {
-        var temp = path + ".tmp";
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllTextAsync(temp, content);
         File.Move(temp, path, overwrite: true);
     }

@@ -13,8 +13,8 @@ public class NotebookCostHeaderTests
 {
     const string DurationPattern = @"\d+ s|\d+ min \d\d s|\d+ h \d\d min";
     static readonly Regex CostLinePattern = new(
-        @"^- \*\*Cost on 2 CPU cores:\*\* smoke run (" + DurationPattern + @") · full run (" + DurationPattern + @"|not measured yet) · " +
-        @"peak memory (\d+(\.\d)? (MB|GB) \((full|smoke)\)(, \d+(\.\d)? (MB|GB) \(smoke\))?|not recorded) — measured by tools/NotebookRunner[^—]*\.$");
+        @"^- \*\*Cost on 2 CPU cores:\*\* learner run (" + DurationPattern + @") · study run (" + DurationPattern + @"|not measured yet) · " +
+        @"peak memory (\d+(\.\d)? (MB|GB) \((study|learner)\)(, \d+(\.\d)? (MB|GB) \(learner\))?|not recorded) — measured by tools/NotebookRunner[^—]*\.$");
 
     static List<string> Header(string notebook) =>
         NotebookHeader.ReadHeader(File.ReadAllText(Path.Combine(Repo.Notebooks, notebook)), notebook);
@@ -29,7 +29,7 @@ public class NotebookCostHeaderTests
         Assert.Contains(block, l => Regex.IsMatch(l, @"^- \*\*Builds on:\*\* \S.{5,}"));
         Assert.Contains(block, l => Regex.IsMatch(l, @"^- \*\*Concepts:\*\* \S.{20,}"));
         var cost = block.SingleOrDefault(l => l.StartsWith(CostBlock.Prefix, StringComparison.Ordinal));
-        Assert.True(cost is not null, $"{notebook}: no cost line; run `dotnet run --project tools/NotebookCosts -- --smoke … --full …` (CONTRIBUTING.md).");
+        Assert.True(cost is not null, $"{notebook}: no cost line; run `dotnet run --project tools/NotebookCosts -- --learner … --study …` (CONTRIBUTING.md).");
         Assert.Matches(CostLinePattern, cost);
     }
 
@@ -43,7 +43,7 @@ public class NotebookCostHeaderTests
     }
 
     static string Entry(string notebook, double seconds, double? peakMB = null, string status = "passed") =>
-        $$"""{"notebook": "{{notebook}}.ipynb", "status": "{{status}}", "seconds": {{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "cells": 3, "results": {}{{(peakMB is null ? "" : $", \"peakResidentMB\": {peakMB.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")}}}""";
+        $$"""{"notebook": "{{notebook}}.ipynb", "status": "{{status}}", "seconds": {{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "cells": [{"index": 1, "firstLine": "Tutorials.Kit.Setup()", "seconds": 1.5}], "results": {}{{(peakMB is null ? "" : $", \"peakResidentMB\": {peakMB.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")}}}""";
 
     [Fact]
     public void TheToolWritesTheFiguresAndChangesNothingElseInTheFile()
@@ -57,12 +57,12 @@ public class NotebookCostHeaderTests
             var before = File.ReadAllText(path);
             var oldLine = Header(name + ".ipynb").Single(l => l.StartsWith(CostBlock.Prefix, StringComparison.Ordinal));
 
-            var smoke = RunSummary.ReadAll([WriteSummary(dir, "smoke.json", "smoke", Entry(name, 95.4, 2048))], "smoke");
-            var full = RunSummary.ReadAll([WriteSummary(dir, "full.json", "full", Entry(name, 480.2, 3175))], "full");
-            var line = CostBlock.CostLine(new Measurements(smoke, full).For(name), "quiet machine");
+            var learner = RunSummary.ReadAll([WriteSummary(dir, "learner.json", "learner", Entry(name, 95.4, 2048))], "learner");
+            var study = RunSummary.ReadAll([WriteSummary(dir, "study.json", "study", Entry(name, 480.2, 3175))], "study");
+            var line = CostBlock.CostLine(new Measurements(learner, study).For(name), "quiet machine");
             NotebookHeader.WriteCostLine(path, line);
 
-            Assert.Equal("- **Cost on 2 CPU cores:** smoke run 1 min 35 s · full run 8 min 00 s · peak memory 3.1 GB (full), 2.0 GB (smoke) " +
+            Assert.Equal("- **Cost on 2 CPU cores:** learner run 1 min 35 s · study run 8 min 00 s · peak memory 3.1 GB (study), 2.0 GB (learner) " +
                          "— measured by tools/NotebookRunner, quiet machine.", line);
             Assert.Matches(CostLinePattern, line);
             var after = File.ReadAllText(path);
@@ -80,11 +80,11 @@ public class NotebookCostHeaderTests
         var dir = Directory.CreateTempSubdirectory("costs-").FullName;
         try
         {
-            var smoke = RunSummary.ReadAll([WriteSummary(dir, "smoke.json", "smoke", Entry("00-x", 12))], "smoke");
-            var measured = new Measurements(smoke, null);
+            var learner = RunSummary.ReadAll([WriteSummary(dir, "learner.json", "learner", Entry("00-x", 12))], "learner");
+            var measured = new Measurements(learner, null);
             Assert.Contains(measured.Warnings(), w => w.Contains("peakResidentMB") && w.Contains("not recorded"));
-            Assert.Contains(measured.Warnings(), w => w.Contains("full run is not measured yet"));
-            Assert.Equal("- **Cost on 2 CPU cores:** smoke run 12 s · full run not measured yet · peak memory not recorded — measured by tools/NotebookRunner.",
+            Assert.Contains(measured.Warnings(), w => w.Contains("study run is not measured yet"));
+            Assert.Equal("- **Cost on 2 CPU cores:** learner run 12 s · study run not measured yet · peak memory not recorded — measured by tools/NotebookRunner.",
                 CostBlock.CostLine(measured.For("00-x"), null));
         }
         finally { Directory.Delete(dir, recursive: true); }
@@ -96,16 +96,22 @@ public class NotebookCostHeaderTests
         var dir = Directory.CreateTempSubdirectory("costs-").FullName;
         try
         {
-            var full = WriteSummary(dir, "full.json", "full", Entry("00-x", 12));
-            var e = Assert.Throws<CostException>(() => RunSummary.ReadAll([full], "smoke"));
-            Assert.Contains("is a full-mode summary, but it was given as --smoke. Pass it as --full", e.Message);
+            var study = WriteSummary(dir, "study.json", "study", Entry("00-x", 12));
+            var e = Assert.Throws<CostException>(() => RunSummary.ReadAll([study], "learner"));
+            Assert.Contains("is a study-run summary, but it was given as --learner. Pass it as --study", e.Message);
 
-            var failed = WriteSummary(dir, "failed.json", "smoke", Entry("02-y", 40, status: "failed"));
-            e = Assert.Throws<CostException>(() => RunSummary.ReadAll([failed], "smoke"));
+            var failed = WriteSummary(dir, "failed.json", "learner", Entry("02-y", 40, status: "failed"));
+            e = Assert.Throws<CostException>(() => RunSummary.ReadAll([failed], "learner"));
             Assert.Contains("02-y did not pass (failed)", e.Message);
 
-            e = Assert.Throws<CostException>(() => RunSummary.ReadAll([Path.Combine(dir, "missing.json")], "smoke"));
-            Assert.Contains("Run the notebooks first: TUTORIALS_MODE=smoke", e.Message);
+            e = Assert.Throws<CostException>(() => RunSummary.ReadAll([Path.Combine(dir, "missing.json")], "learner"));
+            Assert.Contains("Run the notebooks first: TUTORIALS_MODE=learner", e.Message);
+
+            // A summary written before the sizes were renamed is named as such, with what to do.
+            var old = WriteSummary(dir, "old.json", "smoke", Entry("00-x", 12));
+            e = Assert.Throws<CostException>(() => RunSummary.ReadAll([old], "learner"));
+            Assert.Contains("is a smoke-mode summary, written before the run sizes were renamed (smoke is now learner)", e.Message);
+            Assert.Contains("changing its \"mode\" to \"learner\"", e.Message);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

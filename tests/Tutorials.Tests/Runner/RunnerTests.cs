@@ -24,7 +24,7 @@ public sealed class RunnerTests : IDisposable
             "Console.WriteLine(\"third cell must not run\");");
         var outDir = Path.Combine(_dir, "out");
 
-        var result = Repo.RunNotebooks("smoke", outDir, nb);
+        var result = Repo.RunNotebooks("learner", outDir, nb);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("FAILED broken.ipynb, cell 2", result.Output);
@@ -33,6 +33,8 @@ public sealed class RunnerTests : IDisposable
         var entry = summary.RootElement.GetProperty("notebooks")[0];
         Assert.Equal("failed", entry.GetProperty("status").GetString());
         Assert.Equal(2, entry.GetProperty("failedCell").GetInt32());
+        Assert.Equal("learner", summary.RootElement.GetProperty("mode").GetString());
+        Assert.Equal(1536, summary.RootElement.GetProperty("memoryBudgetMB").GetInt32());   // the learner run's default budget
         var executed = File.ReadAllText(Path.Combine(outDir, "broken.ipynb"));
         Assert.Contains("first cell ran", executed);
         Assert.DoesNotContain("third cell must not run\\n", executed.Replace("\"Console.WriteLine(\\\"third cell must not run\\\");\"", ""));
@@ -47,7 +49,8 @@ public sealed class RunnerTests : IDisposable
             "Tutorials.Environment.Results.Report(\"answer\", 42)");
         var outDir = Path.Combine(_dir, "out");
 
-        var result = Repo.RunNotebooks("smoke", outDir, [nb], ["--check-budget"],
+        // TUTORIALS_MODE empty, as if unset: the runner's default size is the learner run.
+        var result = Repo.RunNotebooks("", outDir, [nb], ["--check-budget"],
             new Dictionary<string, string> { ["TUTORIALS_MEMORY_BUDGET_MB"] = "100000" });
 
         Assert.True(result.ExitCode == 0, result.Output);
@@ -55,7 +58,8 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("1 passed, 0 failed, 0 over the memory budget", result.Output);   // the closing table
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
-        Assert.Equal("smoke", summary.RootElement.GetProperty("mode").GetString());
+        Assert.Equal("learner", summary.RootElement.GetProperty("mode").GetString());
+        Assert.Contains("Summary (learner run,", result.Output);
         var entry = summary.RootElement.GetProperty("notebooks")[0];
         Assert.Equal("passed", entry.GetProperty("status").GetString());
         Assert.Equal(42, entry.GetProperty("results").GetProperty("answer").GetDouble());
@@ -83,7 +87,7 @@ public sealed class RunnerTests : IDisposable
             "var block = new byte[700L * 1024 * 1024];\nfor (long i = 0; i < block.Length; i += 4096) block[i] = 1;\nConsole.WriteLine(block.Length);");
         var outDir = Path.Combine(_dir, "out");
 
-        var result = Repo.RunNotebooks("smoke", outDir, [nb], ["--check-budget"],
+        var result = Repo.RunNotebooks("learner", outDir, [nb], ["--check-budget"],
             new Dictionary<string, string> { ["TUTORIALS_MEMORY_BUDGET_MB"] = "500" });
 
         Assert.True(result.ExitCode == 3, $"expected exit code 3 (over budget), got {result.ExitCode}:\n{result.Output}");
@@ -107,12 +111,62 @@ public sealed class RunnerTests : IDisposable
         var first = NotebookFile.Write(Path.Combine(_dir, "first.ipynb"), Cell("first"));
         var second = NotebookFile.Write(Path.Combine(_dir, "second.ipynb"), Cell("second"));
 
-        var result = Repo.RunNotebooks("smoke", Path.Combine(_dir, "out"), first, second);
+        var result = Repo.RunNotebooks("study", Path.Combine(_dir, "out"), first, second);
 
         Assert.True(result.ExitCode == 0, result.Output);
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", "summary.json"))))
+        {
+            Assert.Equal("study", summary.RootElement.GetProperty("mode").GetString());
+            Assert.Equal(2048, summary.RootElement.GetProperty("memoryBudgetMB").GetInt32());   // the study run's default budget
+        }
         var intervals = File.ReadAllLines(Path.Combine(_dir, "intervals.txt")).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => (Start: long.Parse(p[1]), End: long.Parse(p[2])));
         Assert.True(intervals["second"].Start >= intervals["first"].End,
             $"the second notebook started {TimeSpan.FromTicks(intervals["first"].End - intervals["second"].Start).TotalSeconds:0.0} s before the first ended");
+    }
+
+    [Fact]
+    public void SummaryGivesEachCellsSecondsAndTheTableNamesTheSlowestThree()
+    {
+        var longLine = "var aVeryLongNameThatKeepsGoing = \"" + new string('x', 80) + "\";";
+        var nb = NotebookFile.Write(Path.Combine(_dir, "timed.ipynb"),
+            "\n// a comment line is the first line of code\nvar x = 1;",
+            "System.Threading.Thread.Sleep(1500);",
+            "System.Threading.Thread.Sleep(600);",
+            longLine,
+            "System.Threading.Thread.Sleep(300);");
+        // A kernel that dies mid-notebook still gets its cells timed, from its progress lines.
+        var dies = NotebookFile.Write(Path.Combine(_dir, "dies.ipynb"),
+            "System.Threading.Thread.Sleep(400);",
+            "System.Environment.Exit(9);");
+        var outDir = Path.Combine(_dir, "out");
+
+        var result = Repo.RunNotebooks("learner", outDir, nb, dies);
+
+        Assert.Equal(1, result.ExitCode);                                       // dies.ipynb crashed
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var timed = summary.RootElement.GetProperty("notebooks")[0];
+        Assert.Equal("passed", timed.GetProperty("status").GetString());
+        Assert.Equal(5, timed.GetProperty("codeCells").GetInt32());
+        var cells = timed.GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3, 4, 5], cells.Select(c => c.GetProperty("index").GetInt32()));
+        Assert.Equal("// a comment line is the first line of code", cells[0].GetProperty("firstLine").GetString());
+        Assert.Equal(longLine[..60] + "…", cells[3].GetProperty("firstLine").GetString());
+        Assert.True(cells[1].GetProperty("seconds").GetDouble() >= 1.5, cells[1].ToString());
+        Assert.True(cells[2].GetProperty("seconds").GetDouble() >= 0.6, cells[2].ToString());
+        Assert.All(cells, c => Assert.False(c.TryGetProperty("error", out _)));   // only a failing cell carries its error
+        // The table: the slowest three, slowest first (the sleeps; cell 1 may be slow too, being the kernel's first).
+        var row = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith("timed.ipynb"));
+        Assert.Matches(@"timed\.ipynb\s+passed\s+[\d.]+\s+\S+\s+\S+\s+\d: \d+\.\d, \d: \d+\.\d, \d: \d+\.\d", row);
+        var slowest = System.Text.RegularExpressions.Regex.Matches(row, @"(\d): (\d+\.\d)").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.True(slowest.IndexOf(2) >= 0 && (slowest.IndexOf(3) < 0 || slowest.IndexOf(2) < slowest.IndexOf(3)), row);
+
+        var died = summary.RootElement.GetProperty("notebooks")[1];
+        Assert.Equal("crashed", died.GetProperty("status").GetString());
+        Assert.Equal(2, died.GetProperty("failedCell").GetInt32());
+        var diedCells = died.GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal(2, diedCells.Count);
+        Assert.Equal("System.Environment.Exit(9);", diedCells[1].GetProperty("firstLine").GetString());
+        Assert.True(diedCells[0].GetProperty("seconds").GetDouble() >= 0.4, diedCells[0].ToString());
     }
 
     [Fact]
@@ -129,13 +183,24 @@ public sealed class RunnerTests : IDisposable
     {
         var result = Repo.Run("dotnet", [Repo.RunnerDll, "--out", _dir], Repo.Root, new Dictionary<string, string> { ["TUTORIALS_MODE"] = "quick" });
         Assert.Equal(64, result.ExitCode);
-        Assert.Contains("TUTORIALS_MODE is 'quick', expected 'smoke' or 'full'", result.Output);
+        Assert.Contains("TUTORIALS_MODE is 'quick', expected 'learner' (each notebook a few minutes; the default when unset) or 'study'", result.Output);
+    }
+
+    [Theory]
+    [InlineData("smoke", "learner")]
+    [InlineData("full", "study")]
+    public void TheOldSizeNamesAreRefusedNamingTheNewOnes(string old, string now)
+    {
+        // One name per purpose, no aliases: a script that still says smoke or full stops and says what to write.
+        var result = Repo.Run("dotnet", [Repo.RunnerDll, "--out", _dir], Repo.Root, new Dictionary<string, string> { ["TUTORIALS_MODE"] = old });
+        Assert.Equal(64, result.ExitCode);
+        Assert.Contains($"TUTORIALS_MODE is '{old}', a name the kit no longer uses: the run sizes are now 'learner' (was smoke; the default when unset) and 'study' (was full). Set TUTORIALS_MODE={now}", result.Output);
     }
 
     [Fact]
     public void UnknownNotebookNameListsTheAvailableOnes()
     {
-        var result = Repo.RunNotebooks("smoke", _dir, "99-nope");
+        var result = Repo.RunNotebooks("learner", _dir, "99-nope");
         Assert.Equal(64, result.ExitCode);
         Assert.Contains("no notebook matches '99-nope'", result.Output);
         Assert.Contains("00-getting-started.ipynb", result.Output);
