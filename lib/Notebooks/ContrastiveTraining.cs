@@ -18,14 +18,16 @@ public static class ContrastiveTraining
     public const string Monitor = "val_mean_r1";
 
     /// <param name="model">The two towers (trained in place; ends with the best epoch's weights).</param>
-    /// <param name="optimizer">Its optimizer (disposed here afterwards: Adam's state is freed now, not at the next GC).</param>
+    /// <param name="newOptimizer">Makes the model's optimizer. Fit creates it and so owns it: it is disposed when training
+    /// ends (Adam's state freed now, not at the next GC); an optimizer the caller made stays the caller's.</param>
     /// <param name="loss">(image embeddings, text embeddings, content keys) of a batch → the loss.</param>
     /// <param name="inputs">The cached inputs; the text cache that fits the model's text tower is used.</param>
     /// <param name="epochs">Passes over the training pairs.</param>
     /// <param name="seed">Seeds the batch order (and the trainer).</param>
     /// <param name="device">Where to train (default: the kit's device).</param>
     /// <param name="batchSize">Pairs per batch (the last partial batch is dropped).</param>
-    public static TrainingHistory Fit(ContrastiveModel model, optim.Optimizer optimizer, Func<Tensor, Tensor, Tensor, Tensor> loss,
+    public static TrainingHistory Fit(ContrastiveModel model, Func<ContrastiveModel, optim.Optimizer> newOptimizer,
+        Func<Tensor, Tensor, Tensor, Tensor> loss,
         FrozenTowerInputs inputs, int epochs, long seed, Device? device = null, int batchSize = 64)
     {
         var text = inputs.For(model);
@@ -40,6 +42,7 @@ public static class ContrastiveTraining
                 return new Dictionary<string, double> { [Monitor] = (s.ImageToText.R1 + s.TextToImage.R1) / 2 };
             }
         };
+        var optimizer = newOptimizer(model);
         try
         {
             return Trainer.Fit(model, optimizer, batches, b => loss(model.Image.call(b[0]), model.Text.call(b[1], b[2]), b[3]), validate,

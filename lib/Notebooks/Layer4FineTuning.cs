@@ -13,8 +13,9 @@ namespace Tutorials.Notebooks;
 /// measured again on <c>batchNormBatches</c> — the same measurement every mixed model gets, so that α = 0 and α = 1
 /// of an interpolation reproduce the two fine-tuned models exactly.
 /// <para>
-/// Memory: every step first returns the previous step's freed memory to the system (<see cref="FreedMemory"/>); without
-/// it, Adam's per-step temporaries of this 13 M-parameter stage piled up in the C heap (~1 GB per fine-tune). The last
+/// Memory: the trainer returns freed heap memory to the system once it adds up (<see cref="FreedMemory"/>, after each
+/// step); without it, Adam's per-step temporaries of this 13 M-parameter stage piled up in the C heap (~1 GB per
+/// fine-tune). The last
 /// gradients are freed at the end, so a fine-tuned model kept for a curve costs only its weights (~55 MB).
 /// </para>
 /// </summary>
@@ -34,11 +35,7 @@ public static class Layer4FineTuning
         model.to(device);
         using (var optimizer = optim.Adam(model.parameters(), lr: LearningRate))
             Trainer.Fit(model, optimizer, new TensorBatches([maps, labels], BatchSize, shuffle: true, seed: dataOrderSeed),
-                loss: b =>
-                {
-                    FreedMemory.ReturnToSystemIfGrown();   // the previous step's Adam temporaries: disposed, but still held by the C heap
-                    return nn.functional.cross_entropy(model.call(b[0]), b[1]);
-                },
+                loss: b => nn.functional.cross_entropy(model.call(b[0]), b[1]),   // the trainer returns freed heap memory per step
                 options: new TrainerOptions { Epochs = epochs, Seed = dataOrderSeed, Device = device, Progress = progress ?? TrainingProgress.Auto() });
         model.zero_grad(set_to_none: true);     // the last step's gradients (a second copy of the weights) are never read again
         FreedMemory.ReturnToSystem();

@@ -17,7 +17,7 @@ public static class AppRunner
     {
         var outDir = Path.Combine(root, "artifacts", "apps");
         Directory.CreateDirectory(outDir);
-        var mode = System.Environment.GetEnvironmentVariable("TUTORIALS_MODE") is { Length: > 0 } m ? m : "full";
+        var mode = System.Environment.GetEnvironmentVariable("TUTORIALS_MODE") is { Length: > 0 } m ? m : "learner";
         var runs = new List<AppRun>();
         foreach (var nb in notebooks)
         {

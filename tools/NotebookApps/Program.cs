@@ -12,7 +12,7 @@ static class Cli
                NotebookApps run [name ...]        run the apps one after another; durations and key results to
                                                   artifacts/apps/summary.json (default: all)
           name  00, 01-feature-concatenation or notebooks/01-feature-concatenation.ipynb
-        environment: TUTORIALS_MODE  smoke or full (default), passed on to the apps
+        environment: TUTORIALS_MODE  learner (default) or study, passed on to the apps
         exit code: 0 fine, 1 differences or a failed app, 2 a notebook that cannot become an app, 64 bad usage
         """;
 

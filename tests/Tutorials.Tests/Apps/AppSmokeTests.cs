@@ -6,7 +6,7 @@ using Tutorials.Environment;
 namespace Tutorials.Tests.Apps;
 
 /// <summary>
-/// Notebooks 00 and 01 run as file-based apps (<c>TUTORIALS_MODE=smoke dotnet run notebooks/apps/NN-….cs</c>), as a learner
+/// Notebooks 00 and 01 run as file-based apps (<c>TUTORIALS_MODE=learner dotnet run notebooks/apps/NN-….cs</c>), as a learner
 /// without a notebook front end would run them, and report the same key results as the notebook's own smoke run.
 /// In the "smoke run" collection: never at the same time as a notebook run.
 /// </summary>
@@ -51,8 +51,8 @@ public class AppSmokeTests(SmokeRun notebooks)
         var resultsFile = Path.Combine(Directory.CreateTempSubdirectory("kit-app-").FullName, "results.jsonl");
         var clock = Stopwatch.StartNew();
         var run = Repo.Run("dotnet", ["run", app], Repo.Root,
-            new Dictionary<string, string> { ["TUTORIALS_MODE"] = "smoke", ["TUTORIALS_RESULTS_FILE"] = resultsFile }, timeoutSeconds: 900);
-        Assert.True(run.ExitCode == 0, $"`TUTORIALS_MODE=smoke dotnet run {app}` failed:\n{run.Output}");
+            new Dictionary<string, string> { ["TUTORIALS_MODE"] = "learner", ["TUTORIALS_RESULTS_FILE"] = resultsFile }, timeoutSeconds: 900);
+        Assert.True(run.ExitCode == 0, $"`TUTORIALS_MODE=learner dotnet run {app}` failed:\n{run.Output}");
         var results = new Dictionary<string, double>();
         foreach (var line in File.ReadLines(resultsFile))
         {

@@ -19,7 +19,7 @@ public sealed class DotnetReplTests : IDisposable
     JsonArray RunUnderDotnetRepl(string notebook, string output)
     {
         var result = Repo.Run("dotnet", ["tool", "run", "dotnet-repl", "--run", notebook, "--exit-after-run", "--output-path", output],
-            Repo.Notebooks, new Dictionary<string, string> { ["TUTORIALS_MODE"] = "smoke" }, timeoutSeconds: 600);
+            Repo.Notebooks, new Dictionary<string, string> { ["TUTORIALS_MODE"] = "learner" }, timeoutSeconds: 600);
         Assert.True(result.ExitCode == 0, $"dotnet-repl exited {result.ExitCode} (run `dotnet tool restore` first):\n{result.Output}");
         var executed = File.ReadAllText(output);
         Assert.DoesNotContain("\"output_type\": \"error\"", executed);

@@ -5,7 +5,7 @@ using Tutorials.Tests.Support;
 namespace Tutorials.Tests.Notebooks;
 
 /// <summary>
-/// Runs notebooks in smoke mode through the kit's own runner (one fresh kernel process each), each at most once
+/// Runs notebooks in the learner size (the default) through the kit's own runner (one fresh kernel process each), each at most once
 /// per test run, on first request. Tests in the "smoke run" collection run one after another, and xunit.runner.json
 /// turns off parallel collections, so a notebook's kernel never competes with other tests for the CPU cores.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class SmokeRun
         _runs.GetOrAdd(notebook, nb => new Lazy<(Repo.ProcessResult, JsonElement?, string)>(() =>
         {
             var outDir = Directory.CreateTempSubdirectory("kit-smoke-").FullName;
-            var result = Repo.RunNotebooks("smoke", outDir, Path.Combine(Repo.Notebooks, nb));
+            var result = Repo.RunNotebooks("learner", outDir, Path.Combine(Repo.Notebooks, nb));
             var summaryPath = Path.Combine(outDir, "summary.json");
             JsonElement? entry = File.Exists(summaryPath)
                 ? JsonDocument.Parse(File.ReadAllText(summaryPath)).RootElement.GetProperty("notebooks")[0].Clone()
