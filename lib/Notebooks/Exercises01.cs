@@ -96,13 +96,14 @@ public static partial class Exercises
                 throw new WrongAnswer($"The extractor has {trainable} parameter tensors with requires_grad = true: this exercise is about a frozen one. Freeze it first.");
             var saved = Buffers(extractor);
             bool wasTraining = extractor.training;
-            double got, movedBy;
+            double got;
+            (int Changed, int Total) moved;
             bool leftTraining;
             try
             {
                 using (torch.no_grad()) got = measure(extractor, features, images);
                 leftTraining = extractor.training;
-                movedBy = MaxChange(extractor, saved);
+                moved = Changed(extractor, saved);
             }
             finally
             {
@@ -111,7 +112,7 @@ public static partial class Exercises
             }
 
             // The reference: the same measurement, written here; then the same pair in eval mode.
-            double Measured(bool training)
+            (double Difference, double Size) Measured(bool training)
             {
                 using var noGrad = torch.no_grad();
                 using var scope = torch.NewDisposeScope();
@@ -120,7 +121,7 @@ public static partial class Exercises
                 {
                     var alone = features(images[..8]);
                     var together = features(images)[..8];
-                    return (alone - together).abs().max().item<float>();
+                    return ((alone - together).abs().max().item<float>(), alone.abs().mean().item<float>());
                 }
                 finally
                 {
@@ -128,9 +129,8 @@ public static partial class Exercises
                     extractor.eval();
                 }
             }
-            double reference = Measured(training: true), inEval = Measured(training: false);
-            double size;
-            using (torch.no_grad()) size = features(images[..8]).abs().mean().item<float>();
+            double reference = Measured(training: true).Difference;
+            var (inEval, size) = Measured(training: false);
             if (wasTraining) extractor.train();
 
             if (prediction == SameOrDifferent.NotPredicted)
@@ -151,7 +151,8 @@ public static partial class Exercises
                          $"{N(size)} in size; in eval mode the difference is {N(inEval)}). In training mode each BatchNorm layer normalises " +
                          "with the mean and variance of the batch it is given, so an image's features depend on the other images in its " +
                          "batch; eval() switches to the statistics stored during pretraining. requires_grad = false only stops the " +
-                         $"weights from learning: your run also moved the stored statistics by up to {N(movedBy)} (the check put them back). " +
+                         $"weights from learning: your run also changed {moved.Changed} of the {moved.Total} stored statistics tensors " +
+                         "(BatchNorm's running means and variances; the check put them back). " +
                          "The article's sketch freezes its extractors this way and never calls eval(); the kit calls it.";
             if (prediction == SameOrDifferent.Same)
                 throw new WrongAnswer($"You predicted the same features. {why}");
@@ -161,10 +162,12 @@ public static partial class Exercises
     static Dictionary<string, Tensor> Buffers(nn.Module module) =>
         module.named_buffers().ToDictionary(b => b.name, b => b.buffer.detach().clone());
 
-    static double MaxChange(nn.Module module, Dictionary<string, Tensor> saved) => module.named_buffers()
-        .Where(b => b.buffer.is_floating_point())
-        .Select(b => (b.buffer.detach().to_type(ScalarType.Float64) - saved[b.name].to_type(ScalarType.Float64)).abs().max().item<double>())
-        .DefaultIfEmpty(0).Max();
+    /// <summary>How many floating-point buffers (BatchNorm's running means and variances) differ from the saved copies.</summary>
+    static (int Changed, int Total) Changed(nn.Module module, Dictionary<string, Tensor> saved)
+    {
+        var floats = module.named_buffers().Where(b => b.buffer.is_floating_point()).ToList();
+        return (floats.Count(b => !b.buffer.detach().eq(saved[b.name]).all().item<bool>()), floats.Count);
+    }
 
     static void Restore(nn.Module module, Dictionary<string, Tensor> saved)
     {

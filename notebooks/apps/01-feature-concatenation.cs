@@ -139,7 +139,7 @@ Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(resnet), cell: 8);
 var extractors = new PairedDigitExtractors(resnet, audioEncoder, device);     // refuses extractors that are not frozen
 var trainFeatures = PairedDigitFeatures.Compute(extractors, train, keepMaps: true);   // keeps layer3's maps too (below)
 var testFeatures = PairedDigitFeatures.Compute(extractors, test);
-var someDigits = train.Images.index_select(0, torch.arange(64) * (train.Count / 64));  // 64 images for exercise 2
+var someDigits = train.Images.index_select(0, torch.arange(32) * (train.Count / 32));  // 32 images for exercise 2
 train.Dispose(); test.Dispose();                                              // the cache replaces the raw pairs
 
 double extractionSeconds = (trainFeatures.Elapsed + testFeatures.Elapsed).TotalSeconds;
@@ -420,7 +420,7 @@ Tutorials.Display.AppDisplay.Show(() => Results.Report("head_training_seconds", 
 
 // ## Exercises
 //
-// Two exercises whose answers are not on the screen. Each has a **stub cell** for you (it runs as it is; the check then reports *not done yet*), a **check cell** that runs your code and says exactly what is off — or that it is right, and why — and a hint. The solutions are in [`notebooks/solutions/01-feature-concatenation.cs`](solutions/01-feature-concatenation.cs) (try first!). Each check takes a second or two, and nothing else in the notebook depends on your answers.
+// Two exercises whose answers are not on the screen. Each has a **stub cell** for you (it runs as it is; the check then reports *not done yet*), a **check cell** that runs your code and says exactly what is off — or that it is right, and why — and a hint. The solutions are in [`notebooks/solutions/01-feature-concatenation.cs`](solutions/01-feature-concatenation.cs) (try first!). Each check takes a few seconds at most, and nothing else in the notebook depends on your answers.
 //
 // ### Exercise 1 · speaker normalisation from enrolment recordings
 //
@@ -443,9 +443,9 @@ Exercises.CheckEnrolmentNormalization(MyNormalizeWithEnrolment);
 
 // ### Exercise 2 · predict, then run: a frozen extractor left in training mode
 //
-// The article freezes its extractors with `requires_grad = False` and never calls `eval()`. The ResNet here is frozen the same way, plus `eval()`. **Predict first**: with the ResNet frozen but switched back to **training mode**, are the `layer3` features of the same 8 digits the same when they are computed on their own and when they are computed as the first 8 rows of a batch of 64? Write `SameOrDifferent.Same` or `SameOrDifferent.Different` into `myPrediction` before you run anything.
+// The article freezes its extractors with `requires_grad = False` and never calls `eval()`. The ResNet here is frozen the same way, plus `eval()`. **Predict first**: with the ResNet frozen but switched back to **training mode**, are the `layer3` features of the same 8 digits the same when they are computed on their own and when they are computed as the first 8 rows of a batch of 32? Write `SameOrDifferent.Same` or `SameOrDifferent.Different` into `myPrediction` before you run anything.
 //
-// Then measure it: in `MyTrainModeDifference`, put the extractor in training mode (`extractor.train()`), compute `features(images[..8])` and `features(images)[..8]`, put it back with `extractor.eval()`, and return the largest absolute difference between the two. The check runs your function on `someDigits` (64 training images kept before the cache replaced them), measures the same thing itself, puts back anything your run changed in the ResNet, and compares your prediction with the outcome.
+// Then measure it: in `MyTrainModeDifference`, put the extractor in training mode (`extractor.train()`), compute `features(images[..8])` and `features(images)[..8]`, put it back with `extractor.eval()`, and return the largest absolute difference between the two. The check runs your function on `someDigits` (32 training images kept before the cache replaced them), measures the same thing itself, puts back anything your run changed in the ResNet, and compares your prediction with the outcome.
 //
 // <details><summary>Hint</summary>
 //

@@ -82,7 +82,7 @@ public class Exercises01Tests
 
     [Fact]
     public void PredictingTheSameFeaturesFailsWithTheMeasuredDifference() =>
-        ExerciseAssert.Wrong(Check(SameOrDifferent.Same, Notebook01.TrainModeDifference), "You predicted the same features", "BatchNorm", "eval()");
+        ExerciseAssert.Wrong(Check(SameOrDifferent.Same, Notebook01.TrainModeDifference), "You predicted the same features", "BatchNorm", "eval()", "stored statistics tensors");
 
     [Fact]
     public void MeasuringWithTheNotebooksFeatureFunctionAsItIsFails() =>
