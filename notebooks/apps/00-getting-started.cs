@@ -125,7 +125,7 @@ Tutorials.Display.AppDisplay.Show(() => Results.Report("autograd_grad_abs_error"
 
 // ## Train a tiny model and look at it
 //
-// A line `y = w·x + b` fitted to 64 noisy points by repeating that step. `nn.Linear(1, 1)` holds `w` and `b`; the **optimizer** (`optim.SGD`, stochastic gradient descent — here every step sees all 64 points, so it is plain gradient descent) applies `param ← param − lr · grad` to both; `mse_loss` is the **mean** squared error. Each step runs inside `torch.NewDisposeScope()`, which frees the step's temporary tensors when the block ends (libtorch memory is not managed by .NET's garbage collector). `RunSize.Pick(learner: 60, study: 300)` is how every notebook sizes its work: 60 steps in the learner run, 300 in the study run.
+// A line `y = w·x + b` fitted to 64 noisy points by repeating that step. `Kit.Seed(0)` fixes the **seed** of the random number generators, so the noise, and the initial `w` and `b`, are the same in every run. `nn.Linear(1, 1)` holds `w` and `b`; the **optimizer** (`optim.SGD`, stochastic gradient descent — here every step sees all 64 points, so it is plain gradient descent) applies `param ← param − lr · grad` to both; `mse_loss` is the **mean** squared error. Each step runs inside `torch.NewDisposeScope()`, which frees the step's temporary tensors when the block ends (libtorch memory is not managed by .NET's garbage collector). `RunSize.Pick(learner: 60, study: 300)` is how every notebook sizes its work: 60 steps in the learner run, 300 in the study run.
 //
 // ── cell 10 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Seed(0);
