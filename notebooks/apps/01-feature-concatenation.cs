@@ -27,6 +27,7 @@ using Tutorials.Data;
 using Tutorials.Display;
 using Tutorials.Environment;
 using Tutorials.Freezing;
+using Tutorials.Audio;
 using Tutorials.Pretrained;
 using Tutorials.Training;
 using Tutorials.Notebooks;
@@ -34,7 +35,6 @@ using Tutorials.Fusion;
 using Microsoft.Data.Analysis;
 using Tutorials.Evaluation;
 using Plotly.NET.CSharp;
-using TorchSharp.Modules;
 
 // # 01 · Frozen feature extractors, concatenated
 //
@@ -44,14 +44,16 @@ using TorchSharp.Modules;
 // - **Cost on 2 CPU cores:** learner run 23 s · study run 54 s · peak memory 1.8 GB (study), 843 MB (learner) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
-// Two networks, each pretrained on its own kind of data, each left exactly as it is. Their penultimate features are **concatenated**, and only a small new classifier learns the joint task. This is the simplest way to combine two pretrained models, and often the best first try.
+// Two networks, each pretrained on its own kind of data, each left exactly as it is. Each turns its input into a **feature vector** (a list of numbers that describes the input, read from one of the network's inner layers); the two vectors are **concatenated** (joined end to end), and only a small new classifier learns the joint task from them. This is the simplest way to combine two pretrained models, and a sensible first try.
 //
 // **In this notebook you will**
+// - see and hear the data: handwritten digits and spoken ones, with the picture the audio network reads;
 // - load a pretrained image network (an ImageNet ResNet) and a pretrained audio network (the kit's spoken-word encoder), and **freeze** both;
 // - compute their features **once** and train on the cached vectors (and see why that is allowed, and how much time it saves);
-// - build the concatenation classifier and train it while watching a **validation split** carved from the training pairs;
+// - build the concatenation classifier, write **one training step** yourself and check it against the kit's trainer, then train it while watching a **validation split** carved from the training pairs;
+// - put the source article's version of this strategy beside the kit's and name every difference;
 // - compare it with image-only and audio-only classifiers on the held-out test set, measured once at the end, and check that the comparison holds over several seeds;
-// - read the training curves and a confusion matrix.
+// - read the training curves and a confusion matrix, and do two exercises whose answers are not on the screen.
 //
 // **When to use it.** Two inputs that describe the same thing (a photo and a sound, a scan and a report), pretrained networks for each, little labelled data for the joint task, and a small compute budget. The extractors stay unchanged, so they can keep serving their original tasks.
 //
@@ -69,9 +71,9 @@ Tutorials.Display.AppDisplay.Start("01-feature-concatenation");
 // - every recording has random speed, gain and noise, and for about another third the microphone *failed* (only noise);
 // - the test examples use **unseen images** and an **unseen speaker**: the training recordings are by one Italian speaker (Carlo), the test recordings by another (Menardi), whom no model here ever heard — not even the audio encoder's pretraining.
 //
-// **How much audio there really is.** The spoken-digit data set has **one recording per digit per speaker**. So all training pairs share Carlo's ten clips and all test pairs Menardi's ten clips: every pair hears its digit's one clip, varied by its own random speed, shift, gain and noise (augmentation). The images, in contrast, are all different handwritten digits. Keep that in mind when reading audio accuracies: the audio side has seen only ten real recordings.
+// **How much audio there really is.** The spoken-digit data set has **one recording per digit per speaker**. So all training pairs share Carlo's ten clips and all test pairs Menardi's ten clips: every pair hears its digit's one clip, varied by its own random speed, shift, gain and noise (**augmentation**: random changes that keep the label, so one recording yields many different training inputs). The images, in contrast, are all different handwritten digits. Keep that in mind when reading audio accuracies: the audio side has seen only ten real recordings.
 //
-// So neither sensor alone can get every example right, but together they usually can. (`lib/Data/PairedDigits.cs` builds the pairs from the committed files and a seed; provenance in `data/mnist-digits-small/` and `data/spoken-digits/`.)
+// So neither sensor alone can get every example right; how often the two together do is what this notebook measures. (`lib/Data/PairedDigits.cs` builds the pairs from the committed files and a seed; provenance in `data/mnist-digits-small/` and `data/spoken-digits/`.)
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
@@ -85,14 +87,31 @@ Tutorials.Display.AppDisplay.Show(() => ImagePlots.ImageGrid(test.Images.index_s
     show.Select(i =>
         $"{test.Labels[i].item<long>()} · {new[] { "ok", "camera blocked", "mic failed" }[test.Failures[i]]}").ToList()), cell: 4);
 
-// ## Two pretrained extractors, frozen
+// ## Meet the data: hear a digit
 //
-// - **Image:** `ImageNetResNet.Load()` imports the ImageNet ResNet shipped in the NuGet package *Microsoft.ML.DnnImageFeaturizer.ResNet18* into a TorchSharp module (torchvision-style names; checked against ONNX Runtime to 1e-5). We use its `layer3` feature map, averaged over space: a 256-number description of the image. (On these small grey digits `layer3` transfers better than the final 512-d layer, which is specialised for ImageNet's photographs.)
-// - **Audio:** `AudioEncoderLoader.Load()` loads the kit's own encoder, pretrained on hundreds of spoken words in four other languages (`tools/PretrainAudio`, `data/pretrained/audio-encoder.md`). Its penultimate layer gives 128 numbers per recording.
-//
-// Freezing is two lines per network: no parameter needs gradients, and the modules go to **eval mode** so BatchNorm uses its stored statistics instead of updating them.
+// A recording is a **waveform**: 8,000 numbers per second (the **sample rate**, 8 kHz, telephone quality), each the air pressure at that instant. The audio encoder does not read it directly. It first computes a **log-mel spectrogram**: the clip is cut into short overlapping frames (32 ms, every 10 ms), each frame's energy is measured in 40 frequency bands spaced the way human hearing spaces pitch (the *mel* scale), and the logarithm of each energy is taken (loudness is heard on a log scale too). The result is a 40 × 101 picture: time to the right, pitch upwards, loud is bright. Press play and follow the picture: the cell shows the same digit said by the training speaker and by the unseen test speaker, and a row whose microphone failed.
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
+// The audio encoder's own front end (lib/Backbones/AudioEncoder.cs builds it with these settings).
+var logMel = new LogMelSpectrogram(sampleRate: SpokenDigits.SampleRate, nFft: 256, hopLength: 80, nMels: 40);
+int digitToHear = 3;
+int RowOf(PairedDigitsSplit split, int failure) => Enumerable.Range(0, (int)split.Count)
+    .First(i => split.Labels[i].item<long>() == digitToHear && split.Failures[i] == failure);
+var heard = torch.stack([train.Waveforms[RowOf(train, 0)], test.Waveforms[RowOf(test, 0)],
+    train.Waveforms[RowOf(train, 2)]]);
+Tutorials.Display.AppDisplay.Show(() => AudioPlayer.WithLogMel(heard, logMel.call(heard), [
+    $"\"{digitToHear}\" · training speaker ({train.Speaker}), augmented",
+    $"\"{digitToHear}\" · test speaker ({test.Speaker}), never heard in training",
+    $"a training row of \"{digitToHear}\" whose microphone failed: noise only"], SpokenDigits.SampleRate), cell: 6);
+
+// ## Two pretrained extractors, frozen
+//
+// - **Image:** `ImageNetResNet.Load()` imports the ResNet shipped in the NuGet package *Microsoft.ML.DnnImageFeaturizer.ResNet18* into a TorchSharp module (torchvision-style names; checked against ONNX Runtime to 1e-5). It was pretrained on **ImageNet**, 1.2 million photographs in 1,000 classes. A ResNet is a stack of convolution stages (`layer1` … `layer4`); each stage outputs a **feature map**, a grid of feature vectors, coarser and more specialised the deeper the stage. We use the output of `layer3`, averaged over the grid: a 256-number description of the image. The usual choice is the last stage, `layer4`, averaged into 512 numbers; which of the two serves these small grey digits better is measured below, after training.
+// - **Audio:** `AudioEncoderLoader.Load()` loads the kit's own encoder, pretrained on hundreds of spoken words in four other languages (`tools/PretrainAudio`, `data/pretrained/audio-encoder.md`). Its penultimate layer gives 128 numbers per recording.
+//
+// **Freezing** a network means its weights do not change while the new classifier trains. That is two lines per network: no parameter needs gradients (`requires_grad = false`, so `backward()` computes none and no optimizer moves them), and the modules go to **eval mode**. Eval mode matters because of **BatchNorm**, a layer that rescales each channel by a mean and variance: in training mode it uses the current batch's own statistics and updates its stored ones; in eval mode it uses the stored statistics from pretraining and leaves them alone. (Exercise 2 measures what happens without `eval()`.)
+//
+// ── cell 8 ────────────────────────────────────────────────────────────
 var resnet = ImageNetResNet.Load(device);
 var audioEncoder = AudioEncoderLoader.Load(device);
 
@@ -101,11 +120,11 @@ foreach (var p in audioEncoder.parameters()) p.requires_grad = false;
 resnet.eval();
 audioEncoder.eval();
 
-Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(resnet), cell: 6);
+Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(resnet), cell: 8);
 
 // ## Compute the features once
 //
-// A frozen network returns the same vector for the same input every time. So instead of running both extractors in every training step, we run them **once** over the data set (in eval mode, without autograd) and train the classifier on the stored vectors. Each epoch then costs a few small matrix products. (This stops being valid the moment the extractor trains, or the inputs are re-augmented every epoch.)
+// A frozen network returns the same vector for the same input every time. So instead of running both extractors in every training step, we **cache** their output: we run them **once** over the data set (in eval mode, without autograd) and train the classifier on the stored vectors. Each epoch then costs a few small matrix products. (This stops being valid the moment the extractor trains, or the inputs are re-augmented every epoch.)
 //
 // The image side: MNIST digits are 28×28 grey; the ResNet was trained on colour photographs, so we upsample to 64×64 and apply its own preprocessing (`ResNetPreprocess`: BGR order, 0–255, minus its mean image), then stop at `layer3` and average over space. That is `PairedDigitExtractors.ImageFeatures` (`lib/Notebooks/PairedDigitExtractors.cs`, shared with notebook 04):
 //
@@ -116,24 +135,25 @@ Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(resnet), cell: 6);
 //
 // `PairedDigitFeatures.Compute` runs it, and the audio encoder, through `FrozenFeatures.Compute` (eval mode, `no_grad`, in batches, one dispose scope each) and keeps the vectors; the raw images and recordings are then no longer needed.
 //
-// ── cell 8 ────────────────────────────────────────────────────────────
+// ── cell 10 ────────────────────────────────────────────────────────────
 var extractors = new PairedDigitExtractors(resnet, audioEncoder, device);     // refuses extractors that are not frozen
-var trainFeatures = PairedDigitFeatures.Compute(extractors, train);
+var trainFeatures = PairedDigitFeatures.Compute(extractors, train, keepMaps: true);   // keeps layer3's maps too (below)
 var testFeatures = PairedDigitFeatures.Compute(extractors, test);
+var someDigits = train.Images.index_select(0, torch.arange(32) * (train.Count / 32));  // 32 images for exercise 2
 train.Dispose(); test.Dispose();                                              // the cache replaces the raw pairs
 
 double extractionSeconds = (trainFeatures.Elapsed + testFeatures.Elapsed).TotalSeconds;
 Console.WriteLine($"image features {trainFeatures.Image.shape[1]}-d, audio features " +
     $"{trainFeatures.Audio.shape[1]}-d; extraction took {extractionSeconds:0.0} s in total");
-Tutorials.Display.AppDisplay.Show(() => Results.Report("feature_extraction_seconds", extractionSeconds), cell: 8);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("feature_extraction_seconds", extractionSeconds), cell: 10);
 
-// **Speaker normalisation.** A new voice shifts every audio feature a little, and a classifier trained on one voice reads that shift as evidence for the wrong digit. Standardising each speaker's features with that speaker's own mean and spread removes most of it; it needs no labels, only the speaker's recordings (`lib/Notebooks/SpeakerNormalization.cs`). `PairedDigitFeatures.Compute` has already done it, once per split:
+// **Speaker normalisation.** A new voice can shift every audio feature (pitch, timbre, microphone), and a classifier trained on one voice would read that shift as evidence for a digit. Standardising each speaker's features with that speaker's own mean and spread — per feature, subtract the mean and divide by the standard deviation — is meant to remove such a shift; it needs no labels, only the speaker's recordings (`lib/Notebooks/SpeakerNormalization.cs`). How much it helps here is not measured in this notebook; *What to try next* says how to find out. `PairedDigitFeatures.Compute` has already done it, once per split:
 //
 // ```csharp
 // var normalised = SpeakerNormalization.Standardize(audio);     // (x − mean) / sd per feature, over all rows of one speaker
 // ```
 //
-// Be precise about *which* statistics: for the test speaker they are computed over **all** of Menardi's test pairs, the noise-only ones (microphone failed) included. No test label is used, but the test inputs are: the classifier is evaluated as if the new speaker's recordings had been collected first. A deployed system would estimate them from a few enrolment recordings instead. (`PairedDigitFeatures.Compute(…, normalizeSpeaker: false)` skips this step.)
+// Be precise about *which* statistics: for the test speaker they are computed over **all** of Menardi's test pairs, the noise-only ones (microphone failed) included. No test label is used, but the test inputs are: the classifier is evaluated as if the new speaker's recordings had been collected first. A deployed system would estimate them from a few **enrolment** recordings the speaker makes beforehand instead — exercise 1. (`PairedDigitFeatures.Compute(…, normalizeSpeaker: false)` skips this step.)
 //
 // ## The fusion module
 //
@@ -145,28 +165,115 @@ Tutorials.Display.AppDisplay.Show(() => Results.Report("feature_extraction_secon
 //   var ordered = Inputs.Select(i => Check(i, features[i.Name]));   // each modality by its name, in declared order
 //   return torch.cat(ordered.ToArray(), dim: 1);                      // (N, 256 + 128): the fusion itself
 //   ```
-// - `ClassifierHead` (`lib/Fusion/ClassifierHead.cs`) learns the classes from the joined vector: `Linear → ReLU → Dropout → Linear`.
+// - `ClassifierHead` (`lib/Fusion/ClassifierHead.cs`) learns the classes from the joined vector: `Linear → ReLU → Dropout → Linear`. A `Linear` layer computes weighted sums of its inputs (`y = W·x + b`); **ReLU** sets negative values to zero, so two Linear layers do not collapse into one; **dropout** zeroes a random 30 % of the hidden values in each training step (never at evaluation), so the head cannot rely on any single one. Its output is one score per digit, the **logits**; the highest score is the prediction. The part of a model that turns features into class scores is called its **head**.
 //
 // `FusionClassifier` (`lib/Fusion/FusionClassifier.cs`) is the two in a row. The fusion declares the inputs it expects, by name and size, and checks them on every call, so plugging in the wrong extractor fails with both sizes named:
 //
-// ── cell 11 ────────────────────────────────────────────────────────────
+// ── cell 13 ────────────────────────────────────────────────────────────
 var probe = new FusionClassifier([new("image", 512), new("audio", 128)], classes: 10);
 var someRows = new Dictionary<string, Tensor> { ["image"] = trainFeatures.Image[..4],
     ["audio"] = trainFeatures.Audio[..4] };
 try { probe.call(someRows); }
 catch (ArgumentException e) { Console.WriteLine(e.Message); }
 
-// ## Train three classifiers with the same budget, watching a validation split
+// ## The article beside the kit
 //
-// The test pairs are kept for the very end. To watch training, a **validation split** is carved from the training pairs: 20 % of each digit's rows, drawn with a seed (`SplitValidation`). Know what it measures: its images are handwritten digits the heads never saw, but its recordings are the **training speaker's** ten clips (augmented differently). Validation accuracy says how well a head learned Carlo; only the test pairs, spoken by Menardi, say how it does on a voice it never heard — and they are measured once, after training, for the final table. No epoch is picked from either: each head keeps its last epoch's weights.
+// This notebook is the kit's version of the first strategy in the article the kit follows, "How can two trained PyTorch models be combined?" (2025). Restated in our own words, the article's version: take torchvision's ImageNet ResNet-18 with its final classification layer removed, so that it returns the 512 averaged features of its last stage; take torchaudio's wav2vec2 base speech model and average its last hidden layer over time, 768 features; set `requires_grad = False` on every parameter of both; join the two vectors into 1,280 numbers; and put **one** `Linear` layer from 1,280 to the number of joint classes (5 in its example) on top. It shows one forward pass on random inputs; it has no data, no training and no metric, and it never calls `eval()`. Our own sketch of that, in PyTorch style:
 //
-// The same head, optimizer, epochs and seed, three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Notebooks/HeadTraining.cs`, shared with notebook 04) builds each as a `FusionClassifier` over the inputs it reads (`lib/Fusion/FusionClassifier.cs`: a `ConcatFusion`, then a `ClassifierHead`) and runs the kit's trainer: seeded initial weights and shuffling, one dispose scope per step, the validation accuracy after every epoch, live progress.
+// ```python
+// image_net = resnet18(weights="IMAGENET1K_V1"); image_net.fc = Identity()   # → (N, 512)
+// speech_net = wav2vec2_base()                                                # mean over time → (N, 768)
+// for p in [*image_net.parameters(), *speech_net.parameters()]: p.requires_grad = False
+// head = Linear(512 + 768, 5)
+// logits = head(cat([image_net(images), speech_net(audio).mean(1)], dim=1))  # one pass, random inputs
+// ```
 //
-// ── cell 13 ────────────────────────────────────────────────────────────
+// The same idea with the kit's parts, in TorchSharp: the ResNet's final 512 averaged features, the kit's 128 audio features, one `Linear` to the 10 digits, one forward pass on random inputs:
+//
+// ── cell 15 ────────────────────────────────────────────────────────────
+var randomImages = torch.rand(2, 3, 64, 64);                   // stand-ins for two preprocessed images
+var randomWaveforms = torch.randn(2, SpokenDigits.ClipSamples) * 0.1f; // and two 1-s recordings
+var articleHead = torch.nn.Linear(512 + 128, 10);              // one Linear on the joined vector, no hidden layer
+Tensor articleLogits;
+using (torch.no_grad())
+    articleLogits = articleHead.call(torch.cat([resnet.call(randomImages), audioEncoder.call(randomWaveforms)], 1));
+Console.WriteLine($"ResNet final layer: {resnet.FeatureSize} features, audio encoder: {audioEncoder.EmbeddingSize}; " +
+    $"logits shape [{string.Join(", ", articleLogits.shape)}]");
+
+// Where the kit deliberately differs, and why:
+//
+// | the article | the kit (this notebook) | why |
+// |---|---|---|
+// | one `Linear` 1,280 → 5 | `Linear → ReLU → Dropout → Linear`, 384 → 256 → 10 | a hidden layer lets the head combine the two inputs non-linearly (e.g. "trust the voice when the image is blank"); dropout because it trains on few rows (480 in the learner run, 2,400 in the study run) |
+// | ResNet-18's final 512 averaged features | the 256 averaged features of `layer3` | the digits are small grey images, far from ImageNet's photographs; an earlier stage is less specialised. Measured below against the final layer |
+// | wav2vec2 base, mean over time, 768 | the kit's own audio encoder, 128 | no pretrained general speech model is available offline here; the kit pretrains a small one on other speakers and languages (`tools/PretrainAudio`) |
+// | `requires_grad = False` only | `requires_grad = false` **and** `eval()` | without `eval()` BatchNorm normalises with each batch's statistics and overwrites the stored ones: exercise 2 measures it |
+// | one forward pass on random inputs | real paired data, training, a validation split, test accuracy over seeds | to find out whether the combination helps at all |
+// | features recomputed on every call | features computed once and cached | the extractors are frozen, so every epoch would recompute the same vectors |
+//
+// ## A validation split
+//
+// The test pairs are kept for the very end. To watch training, a **validation split** — rows held out of training, used only to measure — is carved from the training pairs: 20 % of each digit's rows, drawn with a seed (`SplitValidation`). Know what it measures: its images are handwritten digits the heads never saw, but its recordings are the **training speaker's** ten clips (augmented differently). Validation accuracy says how well a head learned Carlo; only the test pairs, spoken by Menardi, say how it does on a voice it never heard — and they are measured once, after training, for the final table. No epoch is picked from either: each head keeps its last epoch's weights.
+//
+// ── cell 18 ────────────────────────────────────────────────────────────
 var (fit, validation) = trainFeatures.SplitValidation(fraction: 0.2, seed: 0);
 Console.WriteLine($"{fit.Count} training pairs to fit, {validation.Count} to validate (both speaker " +
     $"{validation.Speaker}); {testFeatures.Count} test pairs (speaker {testFeatures.Speaker})");
 
+// ## One training step, written out
+//
+// Training the head repeats one **step** many times. Here is one step for the fused classifier, in full, on one **batch** of 64 training pairs (the features arrive keyed by modality name, as the fusion expects):
+//
+// 1. `zero_grad()` clears the gradients the previous step left in each weight's `.grad`;
+// 2. the **forward** pass computes the logits (64 × 10);
+// 3. the **cross-entropy loss** turns them into one number: softmax turns each row of logits into probabilities, and the loss is the average over the batch of −log(probability given to the right digit) — ln 10 ≈ 2.30 for a head that spreads its bets evenly, 0 for a certain and correct one;
+// 4. `backward()` computes the gradient of that loss for every trainable weight (autograd, as in notebook 00);
+// 5. the **optimizer** moves every weight a little against its gradient. Here it is **Adam**, which scales each weight's step by running averages of its past gradients (learning rate 10⁻³; a small weight decay pulls weights towards zero).
+//
+// Then the kit's trainer (`Trainer.Fit`, `lib/Training/Trainer.cs`) takes the same step from the same initial weights on the same batch; both must give the same loss and the same new weights. (Dropout draws random masks; the cell seeds them the way the trainer seeds its first epoch, so both draw the same ones.)
+//
+// ── cell 20 ────────────────────────────────────────────────────────────
+string[] bothInputs = ["image", "audio"];
+var stepHead = HeadTraining.NewHead(fit.Declare(bothInputs), seed: 0, device: device);   // weights drawn from seed 0
+var stepOptimizer = HeadTraining.NewOptimizer(stepHead);                     // Adam, lr 1e-3, weight decay 1e-4
+var stepRows = torch.arange(64) * (fit.Count / 64);                          // 64 rows spread over all ten digits
+var stepBatch = new Dictionary<string, Tensor> { ["image"] = fit.Image.index_select(0, stepRows).to(device),
+    ["audio"] = fit.Audio.index_select(0, stepRows).to(device) };
+var stepLabels = fit.Labels.index_select(0, stepRows).to(device);
+long stepSeed = 0;
+
+stepHead.train();                                                  // training mode: dropout on
+torch.manual_seed(Seeds.ForEpoch(stepSeed, 1, Seeds.Training));    // the dropout masks the trainer draws in epoch 1
+stepOptimizer.zero_grad();                                         // 1. clear old gradients
+var stepLogits = stepHead.call(stepBatch);                         // 2. forward: (64, 10) logits
+var stepLoss = nn.functional.cross_entropy(stepLogits, stepLabels); // 3. mean of −log softmax(logits)[right digit]
+stepLoss.backward();                                               // 4. gradients into every weight's .grad
+stepOptimizer.step();                                              // 5. Adam moves every weight
+Console.WriteLine($"one step written out: loss {stepLoss.item<float>():0.0000} " +
+    $"(even bets would give ln 10 = {Math.Log(10):0.0000})");
+
+// The kit's trainer: the same initial weights, the same batch, one epoch of one step.
+var kitHead = HeadTraining.NewHead(fit.Declare(bothInputs), seed: 0, device: device);
+var kitOptimizer = HeadTraining.NewOptimizer(kitHead);
+var kitHistory = Trainer.Fit(kitHead, kitOptimizer,
+    new TensorBatches(64, stepBatch["image"], stepBatch["audio"], stepLabels),
+    loss: b => nn.functional.cross_entropy(kitHead.call(new Dictionary<string, Tensor> { ["image"] = b[0],
+        ["audio"] = b[1] }), b[2]),
+    options: new TrainerOptions { Epochs = 1, Seed = stepSeed, Device = device, Progress = TrainingProgress.None });
+double stepLossDifference = Math.Abs(kitHistory.Epochs[0].TrainLoss - stepLoss.item<float>());
+double stepWeightDifference = stepHead.parameters().Zip(kitHead.parameters())
+    .Max(p => (p.First - p.Second).abs().max().item<float>());
+Console.WriteLine($"the kit's trainer: loss {kitHistory.Epochs[0].TrainLoss:0.0000}; max |difference|: loss " +
+    $"{stepLossDifference:G3}, weights after the step {stepWeightDifference:G3}");
+Results.Report("inline_step_loss", stepLoss.item<float>());
+Results.Report("inline_step_loss_abs_diff", stepLossDifference);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("inline_step_weight_max_abs_diff", stepWeightDifference), cell: 20);
+
+// ## Train three classifiers with the same budget
+//
+// The same head, optimizer, number of **epochs** (passes over all training rows) and **seed** (the number that fixes every random draw: initial weights, data order, dropout masks), three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Notebooks/HeadTraining.cs`, shared with notebook 04) builds each as a `FusionClassifier` over the inputs it reads (`lib/Fusion/FusionClassifier.cs`: a `ConcatFusion`, then a `ClassifierHead`) and runs the kit's trainer — the step above, over shuffled batches, epoch after epoch — with one dispose scope per step, the validation accuracy after every epoch, and live progress.
+//
+// ── cell 22 ────────────────────────────────────────────────────────────
 int epochs = RunSize.Pick(learner: 25, study: 40);
 (string Name, string[] Modalities)[] kinds =
     [("image only", ["image"]), ("audio only", ["audio"]), ("image + audio (concatenated)", ["image", "audio"])];
@@ -182,9 +289,9 @@ var (imageOnly, audioOnly, fused) = (runs[0], runs[1], runs[2]);
 
 // ## Results
 //
-// Accuracy after the last epoch on the validation split (the training speaker) and on the held-out test pairs (unseen images, unseen speaker). The test accuracies are measured here, once.
+// **Accuracy** is the fraction of rows whose predicted digit is the right one (chance: 0.1). Accuracy after the last epoch on the validation split (the training speaker) and on the held-out test pairs (unseen images, unseen speaker). The test accuracies are measured here, once.
 //
-// ── cell 15 ────────────────────────────────────────────────────────────
+// ── cell 24 ────────────────────────────────────────────────────────────
 var testAccuracy = runs.Select(r => HeadTraining.Accuracy(r.Head, testFeatures, device)).ToArray();
 Results.Report("image_only_accuracy", testAccuracy[0]);
 Results.Report("audio_only_accuracy", testAccuracy[1]);
@@ -194,13 +301,13 @@ Tutorials.Display.AppDisplay.Show(() => new DataFrame(
     new Int64DataFrameColumn("trained parameters", runs.Select(r => r.Head.parameters().Sum(p => p.numel()))),
     new DoubleDataFrameColumn("validation accuracy (training speaker)", runs.Select(r =>
         r.History.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy])),
-    new DoubleDataFrameColumn("test accuracy (unseen speaker)", testAccuracy)), cell: 15);
+    new DoubleDataFrameColumn("test accuracy (unseen speaker)", testAccuracy)), cell: 24);
 
 // ## Does it hold for another seed?
 //
 // One run is one draw of the heads' initial weights, data order and dropout masks. So the three classifiers are trained again with other seeds (the study run: seeds 0, 1, 2; learner run: 0 and 1), each measured once on test, and the headline difference — **fused minus the better single modality** — is summarised as mean ± standard deviation. The sentence under the table states a direction only if every seed agrees.
 //
-// ── cell 17 ────────────────────────────────────────────────────────────
+// ── cell 26 ────────────────────────────────────────────────────────────
 long[] seeds = RunSize.Pick(learner: new long[] { 0, 1 }, study: new long[] { 0, 1, 2 });
 var perSeed = new List<double[]> { testAccuracy };                              // seed 0: the table above
 foreach (var seed in seeds.Skip(1))
@@ -223,11 +330,11 @@ Tutorials.Display.AppDisplay.Show(() => new DataFrame(
     new DoubleDataFrameColumn("image only", perSeed.Select(a => a[0])),
     new DoubleDataFrameColumn("audio only", perSeed.Select(a => a[1])),
     new DoubleDataFrameColumn("fused", perSeed.Select(a => a[2])),
-    new DoubleDataFrameColumn("fused − better single", gain.Values)), cell: 17);
+    new DoubleDataFrameColumn("fused − better single", gain.Values)), cell: 26);
 
 // Where does fusion win? Split the test set by what happened to the sensors (the seed-0 classifiers):
 //
-// ── cell 19 ────────────────────────────────────────────────────────────
+// ── cell 28 ────────────────────────────────────────────────────────────
 var predictions = runs.Select(r => HeadTraining.Probabilities(r.Head, testFeatures, device: device).argmax(1))
     .ToArray();
 var labels = testFeatures.Labels.data<long>().ToArray();
@@ -239,42 +346,69 @@ double AccuracyWhere(Tensor predicted, int condition)
 }
 // [condition][classifier]
 var byCondition = Enumerable.Range(0, 3).Select(c => predictions.Select(p => AccuracyWhere(p, c)).ToArray()).ToArray();
-int biggest = Enumerable.Range(0, 3).MaxBy(c => byCondition[c][2] - Math.Max(byCondition[c][0], byCondition[c][1]));
-Console.WriteLine($"In this run fusion gains most on the rows \"{PairedDigitsSplit.FailureNames[biggest]}\" " +
-    $"({byCondition[biggest][2] - Math.Max(byCondition[biggest][0], byCondition[biggest][1]):+0.000;-0.000} over the " +
-        $"better single model); " +
-    $"where the microphone failed, fused {byCondition[2][2]:0.000} vs image only {byCondition[2][0]:0.000}.");
+for (int cond = 0; cond < 3; cond++)
+{
+    double single = Math.Max(byCondition[cond][0], byCondition[cond][1]), gap = byCondition[cond][2] - single;
+    string better = byCondition[cond][0] >= byCondition[cond][1] ? "image only" : "audio only";
+    string where = gap > 0 ? "ahead" : gap < 0 ? "behind" : "level";
+    Console.WriteLine($"{PairedDigitsSplit.FailureNames[cond]}: fused {byCondition[cond][2]:0.000}, the better " +
+        $"single model ({better}) {single:0.000}: fusion is {where} by {gap:+0.000;-0.000}");
+}
 Tutorials.Display.AppDisplay.Show(() => new DataFrame(
     new StringDataFrameColumn("test examples", PairedDigitsSplit.FailureNames),
     new Int32DataFrameColumn("count", Enumerable.Range(0, 3).Select(c => testFeatures.Failures.Count(f => f == c))),
     new DoubleDataFrameColumn("image only", byCondition.Select(a => a[0])),
     new DoubleDataFrameColumn("audio only", byCondition.Select(a => a[1])),
-    new DoubleDataFrameColumn("fused", byCondition.Select(a => a[2]))), cell: 19);
+    new DoubleDataFrameColumn("fused", byCondition.Select(a => a[2]))), cell: 28);
 
-// Read the table row by row, with the line above it. Where the *camera is blocked*, the image-only classifier has little to go on and a fused one can fall back on the voice. Where the *microphone failed*, the fused classifier has only the image; if it learned to trust the microphone (right most of the time) it can do worse there than the image-only one — modality dropout, under *What to try next*, targets exactly that.
+// Read the table row by row, with the lines printed above it: they say, for this run, where fusion is ahead of the better single sensor and where it is behind. What to look for: where the *camera is blocked*, the image carries little and a fused classifier can only gain through the voice; where the *microphone failed*, the fused classifier has only the image, so if it learned to lean on the microphone it can fall behind the image-only one there. **Modality dropout**, under *What to try next*, is a remedy aimed at that.
 //
-// Training curves (validation accuracy per epoch — measured on the training speaker, not on the unseen speaker the test uses) and the fused classifier's confusions on the test pairs:
+// Training curves (validation accuracy per epoch — measured on the training speaker, not on the unseen speaker the test uses), the fused classifier's training loss and validation accuracy per epoch, and its **confusion matrix** on the test pairs (row: the true digit, column: the predicted one; the diagonal holds the correct answers):
 //
-// ── cell 21 ────────────────────────────────────────────────────────────
+// ── cell 30 ────────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Show(() => Chart.Combine(runs.Select(r => Chart.Line<int, double, string>(
         x: r.History.Epochs.Select(e => e.Epoch), y: r.History.Epochs.Select(e =>
             e.Metrics[HeadTraining.ValidationAccuracy]), Name: r.Name)))
     .WithXAxisStyle<double, double, string>(TitleText: "epoch")
     .WithYAxisStyle<double, double, string>(TitleText: "validation accuracy (training speaker)")
-    .WithTitle("Validation accuracy while training"), cell: 21);
+    .WithTitle("Validation accuracy while training"), cell: 30);
 
-// ── cell 22 ────────────────────────────────────────────────────────────
-Tutorials.Display.AppDisplay.Show(() => fused.History.Plot(), cell: 22);
+// ── cell 31 ────────────────────────────────────────────────────────────
+Tutorials.Display.AppDisplay.Show(() => fused.History.Plot(), cell: 31);
 
-// ── cell 23 ────────────────────────────────────────────────────────────
+// ── cell 32 ────────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Show(() => ImagePlots.ConfusionMatrix(predictions[2], testFeatures.Labels, Enumerable.Range(0, 10).Select(d => d.ToString())
-    .ToList(), "Fused classifier: actual vs predicted digit (test)"), cell: 23);
+    .ToList(), "Fused classifier: actual vs predicted digit (test)"), cell: 32);
+
+// ## Which image stage?
+//
+// The image features come from `layer3` (256 numbers); the article takes the last stage (`layer4`, averaged into 512 numbers). The cached `layer3` maps are enough to find out which serves these digits better: run them through `layer4` and the average pooling (the frozen ResNet's own layers, in eval mode), train the same image-only head on those 512 numbers with the same budget and seed, and compare the validation accuracy (validation images are handwritten digits the heads never saw; the speaker does not matter for an image-only head).
+//
+// ── cell 34 ────────────────────────────────────────────────────────────
+PairedDigitFeatures WithLayer4(PairedDigitFeatures split)
+{
+    using var noGrad = torch.no_grad();
+    var pooled = resnet.PooledFeaturesFrom("layer3", split.Maps!.to(device));   // layer4, then average pooling
+    return new PairedDigitFeatures(pooled, split.Audio, split.Labels, split.Failures, split.Speaker);
+}
+var (layer4Fit, layer4Validation) = (WithLayer4(fit), WithLayer4(validation));
+Console.WriteLine($"image features from layer4: {layer4Fit.Image.shape[1]}-d");
+var (_, layer4History) = HeadTraining.Train(layer4Fit, layer4Validation, ["image"], epochs, seed: 0, device: device);
+double layer3Validation = imageOnly.History.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy];
+double layer4ValidationAccuracy = layer4History.Epochs[^1].Metrics[HeadTraining.ValidationAccuracy];
+Console.WriteLine($"image only, validation accuracy: layer3 (256-d) {layer3Validation:0.000}, layer4 (512-d) " +
+    $"{layer4ValidationAccuracy:0.000}: " + (layer3Validation > layer4ValidationAccuracy
+        ? "in this run layer3 transfers better to these digits."
+        : layer3Validation < layer4ValidationAccuracy ? "in this run layer4 transfers better to these digits."
+        : "in this run the two stages tie."));
+Results.Report("image_layer3_val_accuracy", layer3Validation);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("image_layer4_val_accuracy", layer4ValidationAccuracy), cell: 34);
 
 // ## What caching saved
 //
 // Every epoch above reused the stored features. Without the cache, each epoch would have run both frozen networks over every training example again. `dotnet run --project tools/Benchmarks -c Release -- feature-cache` measures both ways with the same head and budget and prints the times and the ratio.
 //
-// ── cell 25 ────────────────────────────────────────────────────────────
+// ── cell 36 ────────────────────────────────────────────────────────────
 double headSeconds = fused.History.Epochs.Sum(e => e.Seconds);
 double trainExtraction = trainFeatures.Elapsed.TotalSeconds;
 double withoutCache = epochs * trainExtraction + headSeconds;      // estimate: extractors once per epoch
@@ -282,57 +416,79 @@ Console.WriteLine($"fused head: {epochs} epochs in {headSeconds:0.0} s on cached
     $"to extract the training features once)");
 Console.WriteLine($"re-running the frozen extractors every epoch would take about {withoutCache:0} s: " +
     $"{withoutCache / (headSeconds + trainExtraction):0}× longer");
-Tutorials.Display.AppDisplay.Show(() => Results.Report("head_training_seconds", headSeconds), cell: 25);
+Tutorials.Display.AppDisplay.Show(() => Results.Report("head_training_seconds", headSeconds), cell: 36);
 
 // ## Exercises
 //
-// Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/01-feature-concatenation.cs`](solutions/01-feature-concatenation.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
+// Two exercises whose answers are not on the screen. Each has a **stub cell** for you (it runs as it is; the check then reports *not done yet*), a **check cell** that runs your code and says exactly what is off — or that it is right, and why — and a hint. The solutions are in [`notebooks/solutions/01-feature-concatenation.cs`](solutions/01-feature-concatenation.cs) (try first!). Each check takes a few seconds at most, and nothing else in the notebook depends on your answers.
 //
-// ### Exercise 1 · the concatenation head's forward pass
+// ### Exercise 1 · speaker normalisation from enrolment recordings
 //
-// Write what `FusionClassifier.forward` does for two inputs (leave out dropout): `ConcatFusion`, then `ClassifierHead`. That is: join each example's image features (N, 512) and audio features (N, 128) into one vector (N, 640), then `hidden` → ReLU → `output`, giving class scores (N, 10). The check calls your function with tiny features (4 rows, 6 image and 3 audio features) and two small `Linear` layers.
-//
-// <details><summary>Hint</summary>
-//
-// `torch.cat([a, b], dim: 1)` joins along the feature axis (dim 0 would stack rows). A layer is applied with `layer.call(x)`; the non-linearity is `nn.functional.relu(x)`. Image first: the hidden layer's first input weights belong to the image features.
-// </details>
-//
-// ── cell 28 ────────────────────────────────────────────────────────────
-Tensor MyConcatForward(Tensor image, Tensor audio, Linear hidden, Linear output)
-{
-    // Your code here: join, then hidden → ReLU → output.
-    throw new NotImplementedException();
-}
-
-// ── cell 29 ────────────────────────────────────────────────────────────
-Exercises.CheckConcatForward(MyConcatForward);
-
-// ### Exercise 2 · speaker normalisation
-//
-// Write `SpeakerNormalization.Standardize`: given one speaker's features (rows = recordings, columns = features), return (x − mean) / std **per feature**, the mean and standard deviation taken over that speaker's recordings. Return a new tensor; leave the input as it is (it is the cache).
+// The notebook normalised the test speaker with the statistics of **all** their test recordings. A deployed system cannot wait for those: it has a few **enrolment** recordings the new speaker made beforehand, and must normalise every later recording with what those say. Write that function: return `features` standardised per feature (column) with the mean and standard deviation of `enrolment` (rows = recordings). Return a new tensor; leave both inputs as they are. Note that `SpeakerNormalization.Standardize` is *not* the answer: it uses the statistics of the rows it normalises.
 //
 // <details><summary>Hint</summary>
 //
-// Which axis runs over the recordings? `features.mean([0], keepdim: true)` and `features.std(0, keepdim: true)` have shape (1, D), so subtracting and dividing broadcast over every row.
+// Which axis runs over the recordings? Statistics of shape (1, D) — `mean([0], keepdim: true)`, `std(0, keepdim: true)` — broadcast over every row of a (N, D) tensor. Which tensor do they come from, and which one do they apply to?
 // </details>
 //
-// ── cell 31 ────────────────────────────────────────────────────────────
-Tensor MyStandardize(Tensor features)
+// ── cell 39 ────────────────────────────────────────────────────────────
+Tensor MyNormalizeWithEnrolment(Tensor features, Tensor enrolment)
 {
     // Your code here.
     throw new NotImplementedException();
 }
 
-// ── cell 32 ────────────────────────────────────────────────────────────
-Exercises.CheckStandardize(MyStandardize);
+// ── cell 40 ────────────────────────────────────────────────────────────
+Exercises.CheckEnrolmentNormalization(MyNormalizeWithEnrolment);
+
+// ### Exercise 2 · predict, then run: a frozen extractor left in training mode
+//
+// The article freezes its extractors with `requires_grad = False` and never calls `eval()`. The ResNet here is frozen the same way, plus `eval()`. **Predict first**: with the ResNet frozen but switched back to **training mode**, are the `layer3` features of the same 8 digits the same when they are computed on their own and when they are computed as the first 8 rows of a batch of 32? Write `SameOrDifferent.Same` or `SameOrDifferent.Different` into `myPrediction` before you run anything.
+//
+// Then measure it: in `MyTrainModeDifference`, put the extractor in training mode (`extractor.train()`), compute `features(images[..8])` and `features(images)[..8]`, put it back with `extractor.eval()`, and return the largest absolute difference between the two. The check runs your function on `someDigits` (32 training images kept before the cache replaced them), measures the same thing itself, puts back anything your run changed in the ResNet, and compares your prediction with the outcome.
+//
+// <details><summary>Hint</summary>
+//
+// `(a - b).abs().max().item<float>()` is the largest absolute difference. Calling `features` without `extractor.train()` first measures the notebook's own setting (eval mode), not the experiment. For the explanation, recall what BatchNorm computes in each mode (the *Two pretrained extractors, frozen* section).
+// </details>
+//
+// ── cell 42 ────────────────────────────────────────────────────────────
+var myPrediction = SameOrDifferent.NotPredicted;   // your prediction: SameOrDifferent.Same or .Different
+
+double MyTrainModeDifference(nn.Module extractor, Func<Tensor, Tensor> features, Tensor images)
+{
+    // Your code here.
+    throw new NotImplementedException();
+}
+
+// ── cell 43 ────────────────────────────────────────────────────────────
+Exercises.CheckFrozenInTrainingMode(myPrediction, MyTrainModeDifference, resnet, extractors.ImageFeatures, someDigits);
 
 // ## What to try next
 //
-// - **Modality dropout:** `new FusionClassifier(…, modalityDropout: 0.3)` hides one input of a random 30 % of training rows, so the head cannot lean on the easier sensor. Does it help here?
-// - **Skip speaker normalisation** and watch the audio (and fused) accuracy on the unseen speaker drop.
-// - **Another image layer:** `"layer4"` (512-d) or the pooled output `resnet.call(...)`. Which transfers best to handwritten digits?
+// - **Modality dropout:** `new FusionClassifier(…, modalityDropout: 0.3)` hides one input of a random 30 % of training rows, so the head must also learn to classify from each input alone. Does it help here?
+// - **Skip speaker normalisation** (`PairedDigitFeatures.Compute(…, normalizeSpeaker: false)`) and compare the audio-only and fused accuracy on the unseen speaker with the table above.
+// - **Another image stage:** `layer2` (128-d): does the trend of *Which image stage?* continue one stage earlier?
 // - **Late fusion** for comparison: average the two single-modality classifiers' probabilities (notebook 04 does this properly).
 // - **Unfreeze** `layer3` of the ResNet with a small learning rate (see notebook 02 for per-part learning rates) — and notice that feature caching no longer applies.
 //
+// ## Your results
+//
+// Everything this run measured that the notebook teaches, in one table (printed from the run above; the test accuracies are seed 0):
+//
+// ── cell 46 ────────────────────────────────────────────────────────────
+Console.WriteLine($"On the unseen speaker, the concatenated features reached {testAccuracy[2]:0.000} test accuracy " +
+    $"against {testAccuracy[0]:0.000} (image only) and {testAccuracy[1]:0.000} (audio only); over {gain.Count} seeds " +
+    $"fusion minus the better single sensor was {gain}.");
+Tutorials.Display.AppDisplay.Show(() => new DataFrame(
+    new StringDataFrameColumn("result", new[] {
+        "test accuracy, image only", "test accuracy, audio only", "test accuracy, image + audio",
+        $"fused − better single, mean over {gain.Count} seeds", "fused − better single, worst seed",
+        "validation accuracy, image only from layer3", "validation accuracy, image only from layer4",
+        "one step written out vs the kit's trainer: max |weight difference|",
+        "fused head training, seconds on cached features" }),
+    new DoubleDataFrameColumn("your run", new[] { testAccuracy[0], testAccuracy[1], testAccuracy[2], gain.Mean,
+        gain.Min, layer3Validation, layer4ValidationAccuracy, stepWeightDifference, headSeconds })), cell: 46);
+
 // ── end of the notebook ────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Finish();

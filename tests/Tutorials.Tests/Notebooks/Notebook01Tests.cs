@@ -45,4 +45,41 @@ public class Notebook01Tests(SmokeRun run)
         Assert.Contains("val_accuracy", executed);
         Assert.DoesNotContain("test_accuracy", executed);
     }
+
+    /// <summary>
+    /// The training step written out in the notebook (zero_grad, forward on a batch keyed by modality, cross-entropy,
+    /// backward, Adam's step) is the step the kit's trainer takes: same loss, same weights afterwards. A fresh head's
+    /// loss is near ln 10 ≈ 2.30 (it spreads its bets); a step that skipped zero_grad or used other masks would differ.
+    /// </summary>
+    [Fact]
+    public void TheStepWrittenOutIsTheKitTrainersStep()
+    {
+        var r = run.ResultsOf(Notebook);
+        Assert.InRange(r["inline_step_loss_abs_diff"], 0, 1e-6);
+        Assert.InRange(r["inline_step_weight_max_abs_diff"], 0, 1e-6);
+        Assert.InRange(r["inline_step_loss"], 1.8, 3.0);
+    }
+
+    /// <summary>
+    /// "Which image stage?": the image-only head on layer3's 256 features beats the same head on the final layer's 512 on
+    /// validation (learner run 0.567 vs 0.492, i.e. 9 of 120 rows); a 0.03 margin fails if the stages swap or tie.
+    /// </summary>
+    [Fact]
+    public void Layer3TransfersBetterThanTheFinalLayerOnTheseDigits()
+    {
+        var r = run.ResultsOf(Notebook);
+        Assert.True(r["image_layer3_val_accuracy"] > r["image_layer4_val_accuracy"] + 0.03,
+            $"layer3 {r["image_layer3_val_accuracy"]:0.000} vs layer4 {r["image_layer4_val_accuracy"]:0.000} (validation, image only)");
+    }
+
+    /// <summary>Meet the data: a spoken digit plays inline (a WAV data URI), and the article is set beside the kit.</summary>
+    [Fact]
+    public void ASpokenDigitPlaysInlineAndTheArticleIsThere()
+    {
+        var (_, _, outDir) = run.Run(Notebook);
+        var executed = File.ReadAllText(Path.Combine(outDir, Notebook));
+        Assert.Contains("data:audio/wav;base64,UklGR", executed);   // "RIFF" in base64: a WAV file in the page
+        Assert.Contains("article", executed);
+        Assert.Contains("ReLU → Dropout → Linear", executed);
+    }
 }
