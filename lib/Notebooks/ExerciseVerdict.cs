@@ -1,4 +1,4 @@
-// Scaffolding for notebooks 01–04: what that notebook needs around its lesson, kept out of the kit's concept folders.
+// Scaffolding for notebooks 00–04: the verdict every exercise check prints, kept out of the kit's concept folders.
 namespace Tutorials.Notebooks;
 
 /// <summary>Where a learner's exercise stands.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// Scaffolding for notebooks 01–04: what that notebook needs around its lesson, kept out of the kit's concept folders.
+// Scaffolding for notebooks 00–04: the exercise checks every notebook calls, kept out of the kit's concept folders.
 namespace Tutorials.Notebooks;
 
 /// <summary>
@@ -13,7 +13,7 @@ namespace Tutorials.Notebooks;
 /// "not done yet", any other exception becomes a "not right yet" verdict naming it, so the notebook always
 /// continues. Inputs are tiny (a few rows, a few features) so a check costs well under a second, and they are
 /// drawn with the random generator saved and restored around the check, so the notebook's own random stream is
-/// not disturbed. One file per notebook: Exercises01.cs … Exercises04.cs.
+/// not disturbed. One file per notebook: Exercises00.cs … Exercises04.cs.
 /// </para>
 /// </summary>
 public static partial class Exercises

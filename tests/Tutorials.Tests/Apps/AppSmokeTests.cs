@@ -21,7 +21,7 @@ public class AppSmokeTests(SmokeRun notebooks)
 
     [Theory]
     [InlineData("00-getting-started.ipynb", 1)]
-    [InlineData("01-feature-concatenation.ipynb", 4)]
+    [InlineData("01-feature-concatenation.ipynb", 5)]
     public void RunsAsAnAppWithTheNotebooksKeyResults(string notebook, int chartFiles)
     {
         var expected = notebooks.ResultsOf(notebook);
