@@ -254,7 +254,7 @@ Func<Tensor, Tensor, Tensor, Tensor> LossOf(ContrastiveLoss loss, ContrastiveMod
 (ContrastiveModel, TrainingHistory) Train(ContrastiveLoss loss, long seed = 0, bool lockText = false)
 {
     var m = NewModel(seed, lockText);
-    return (m, ContrastiveTraining.Fit(m, NewOptimizer(m), LossOf(loss, m), inputs, epochs, seed, device));
+    return (m, ContrastiveTraining.Fit(m, NewOptimizer, LossOf(loss, m), inputs, epochs, seed, device));
 }
 var (marginModel, marginHistory) = Train(ContrastiveLoss.ArticleMargin);
 var runs = new Dictionary<ContrastiveLoss, SeedRuns>
