@@ -16,7 +16,7 @@ public static class RgbSegmenterLoader
 {
     public const string RelativePath = "data/pretrained/rgb-segmenter.dat";
     /// <summary>SHA-256 of the committed decoder weights.</summary>
-    public const string Sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string Sha256 = "f8cdbe6f07ca298d0f8ac97aeef158103d68cd63981a3a92542bea850bcf1381";
     public const string Regenerate = "dotnet run -c Release --project tools/PretrainSegmenter";
 
     /// <summary>
