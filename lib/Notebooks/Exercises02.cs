@@ -65,8 +65,8 @@ public static partial class Exercises
     /// <summary>
     /// Exercise 02.2. <paramref name="makeOptimizer"/>(model) receives a small <see cref="RgbdSegmenter"/> whose
     /// backbone is already frozen up to its fusion stage (layer1), and must return an Adam optimizer with two
-    /// parameter groups: the backbone's still-trainable parameters at 1e-4 (they are pretrained: move slowly) and
-    /// every new part (depth branch, bridge, decoder) at 1e-3. Frozen parameters stay out.
+    /// parameter groups: model A's still-trainable parameters (backbone stages after the fusion point, decoder) at
+    /// 1e-4 (trained already: move slowly) and every new part (depth branch, bridge) at 1e-3. Frozen parameters stay out.
     /// </summary>
     public static ExerciseVerdict CheckLearningRatePerPart(Func<RgbdSegmenter, optim.Optimizer> makeOptimizer) =>
         Judge("Exercise 02.2 (a learning rate per part)", () =>
@@ -87,26 +87,26 @@ public static partial class Exercises
                     }
             foreach (var (name, p) in model.named_parameters())
             {
-                bool pretrained = IsUnder(name, "rgb.backbone");
+                bool pretrained = IsUnder(name, "rgb");   // model A: backbone and decoder
                 rateOf.TryGetValue(p.Handle, out var rates);
                 if (!p.requires_grad)
                 {
                     if (rates is not null)
                         throw new WrongAnswer($"'{name}' is frozen but was given to the optimizer. Pass only parameters with requires_grad = true " +
-                                              "(FusionTraining.FineTunedParameters(backbone) does that for the backbone).");
+                                              "(filter model A's parameters with p.requires_grad).");
                     continue;
                 }
                 if (rates is null)
                     throw new WrongAnswer($"'{name}' trains (requires_grad = true) but is in no parameter group, so it would never change. " +
-                                          (pretrained ? "Add the backbone's trainable parameters as a group with lr 1e-4." : "Add every new part (depth, bridge, decoder) as a group with lr 1e-3."));
+                                          (pretrained ? "Add model A's trainable parameters (backbone and decoder, model.Rgb) as a group with lr 1e-4." : "Add every new part (depth branch, bridge) as a group with lr 1e-3."));
                 if (rates.Count > 1)
                     throw new WrongAnswer($"'{name}' is in {rates.Count} parameter groups (learning rates {string.Join(", ", rates)}); each parameter belongs to exactly one.");
                 double expected = pretrained ? 1e-4 : 1e-3;
                 if (Math.Abs(rates[0] - expected) > 1e-12)
                     throw new WrongAnswer($"'{name}' gets learning rate {rates[0]}, expected {expected}: " +
-                                          (pretrained ? "it is a pretrained backbone stage after the fusion point, which should adapt slowly (1e-4)."
-                                                      : "it is a new part (depth branch, bridge or decoder), which starts random and should learn fast (1e-3)."));
+                                          (pretrained ? "it is part of model A (a backbone stage after the fusion point, or A's decoder), which is trained already and should adapt slowly (1e-4)."
+                                                      : "it is a new part (depth branch or bridge), which starts random and should learn fast (1e-3)."));
             }
-            return "The pretrained stages after layer1 learn at 1e-4, the depth branch, bridge and decoder at 1e-3, and the frozen stages are left out.";
+            return "Model A's stages after layer1 and its decoder learn at 1e-4, the depth branch and bridge at 1e-3, and the frozen stages are left out.";
         });
 }

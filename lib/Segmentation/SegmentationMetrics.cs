@@ -15,6 +15,7 @@ namespace Tutorials.Segmentation;
 /// <item><b>IoU</b> of a class: |predicted ∩ true| / |predicted ∪ true|; <b>mIoU</b> is the mean over classes
 /// (background included). A model that says "background" everywhere gets high pixel accuracy and low mIoU.</item>
 /// <item><b>hidden-pixel accuracy</b>: accuracy on the object pixels that are camouflaged (invisible in RGB).</item>
+/// <item><b>visible-object accuracy</b>: accuracy on the other object pixels (what RGB can see).</item>
 /// </list>
 /// </summary>
 public sealed class SegmentationMetrics
@@ -22,7 +23,7 @@ public sealed class SegmentationMetrics
     /// <summary>counts[true, predicted] in pixels.</summary>
     public long[,] Confusion { get; }
     public IReadOnlyList<string> ClassNames { get; }
-    long _hiddenCorrect, _hiddenTotal;
+    long _hiddenCorrect, _hiddenTotal, _visibleCorrect, _visibleTotal;
 
     public SegmentationMetrics(IReadOnlyList<string> classNames)
     {
@@ -45,6 +46,9 @@ public sealed class SegmentationMetrics
             var correct = predicted.eq(target).logical_and(hidden);
             _hiddenCorrect += correct.sum().item<long>();
             _hiddenTotal += hidden.sum().item<long>();
+            var visible = target.gt(0).logical_and(hidden.logical_not());   // object pixels RGB can see
+            _visibleCorrect += predicted.eq(target).logical_and(visible).sum().item<long>();
+            _visibleTotal += visible.sum().item<long>();
         }
     }
 
@@ -73,6 +77,9 @@ public sealed class SegmentationMetrics
 
     /// <summary>Accuracy on camouflaged object pixels (NaN when none were given).</summary>
     public double HiddenAccuracy => _hiddenTotal == 0 ? double.NaN : (double)_hiddenCorrect / _hiddenTotal;
+
+    /// <summary>Accuracy on object pixels that are not camouflaged (NaN when no hidden map was given).</summary>
+    public double VisibleAccuracy => _visibleTotal == 0 ? double.NaN : (double)_visibleCorrect / _visibleTotal;
 
     /// <summary>The headline numbers by name, with a prefix ("val_", "test_").</summary>
     public Dictionary<string, double> ToDictionary(string prefix = "")

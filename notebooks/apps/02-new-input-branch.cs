@@ -32,42 +32,45 @@ using Tutorials.Pretrained;
 using Tutorials.Training;
 using Tutorials.Display;
 using Tutorials.Environment;
+using Tutorials.Freezing;
 using Tutorials.Notebooks;
+using Tutorials.Evaluation;
 using Tutorials.Backbones;
 
 // # 02 · A pretrained model gains a new input branch (RGB segmentation + depth)
 //
 // <!-- cost -->
 // - **Builds on:** 00; 01 (the pretrained ImageNet ResNet, freezing).
-// - **Concepts:** a new input branch and a bridge network, the fusion stage, partial freezing with BatchNorm kept in eval, a learning rate per part (optimizer parameter groups), segmentation metrics (mIoU), an ablation.
+// - **Concepts:** grafting a new input branch onto a trained model through a zero-initialised bridge, the fusion stage, partial freezing with BatchNorm kept in eval, a learning rate per part (optimizer parameter groups), segmentation metrics (mIoU), an ablation.
 // - **Cost on 2 CPU cores:** learner run 3 min 05 s · study run 25 min 34 s · peak memory 1.4 GB (study), 1.2 GB (learner) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
-// A segmentation network pretrained on RGB images (**model A**) does most of the work. A second sensor — a depth camera — sees something RGB cannot. We add a small network for it (**model B**, trained from scratch) and a **bridge network** that fuses B's features into one intermediate stage of A. The stages of A before that point stay frozen, its later stages fine-tune slowly, and the new parts learn fast.
+// A segmentation network already trained on RGB images (**model A**) does most of the work. A second sensor — a depth camera — sees something RGB cannot. We graft a small network for it (**model B**, trained from scratch) onto A through a **bridge network** that fuses B's features into one intermediate stage of A. The stages of A before that point stay frozen, A's later stages and its decoder fine-tune slowly, and the new parts learn fast. Because the bridge starts as the identity, the grafted model begins from exactly what A computes.
 //
 // **In this notebook you will**
 // - build a synthetic RGB-D segmentation set in which depth genuinely carries information that RGB lacks,
-// - put a light segmentation decoder on the pretrained ImageNet ResNet (model A),
-// - write the bridge: align the two feature maps, concatenate, convolve, add back into A's pipeline,
-// - freeze the stages before the fusion point and give the other parts their own learning rates (optimizer parameter groups),
-// - compare RGB-only with RGB+depth under the same training budget (mIoU, pixel accuracy), over several seeds, and look at predictions,
-// - measure how the choice of fusion stage matters, and separately how much of A is frozen (an ablation that changes one thing at a time), and
+// - load model A — the pretrained ImageNet ResNet with a segmentation decoder the kit trained on RGB scenes — and measure what it can and cannot see,
+// - write the bridge and graft B onto A, and check that at step 0 the grafted model's class scores are A's,
+// - freeze the stages before the fusion point and give A's parts and the new parts their own learning rates (optimizer parameter groups),
+// - compare fairly: A fine-tuned further with depth against A fine-tuned further on RGB alone, same steps, data and learning rates (mIoU, accuracy on visible and on hidden objects, what A keeps), over several seeds,
+// - put the source article's version of this strategy beside the kit's: its shape slips, and its concatenate-and-replace bridge trained next to the residual one,
+// - in the study run, measure how the choice of fusion stage matters, and separately how much of A is frozen (an ablation that changes one thing at a time), and
 // - keep the test scenes for the end: monitoring and the ablation's conclusions use a validation split carved from the training scenes.
 //
 // ## The idea: when to add a branch rather than train a new model
 //
 // Use this pattern when **one input already has a strong pretrained model and the other does not**: RGB has ImageNet backbones; depth, thermal, radar or a second camera usually has no pretrained network and little labelled data. Training one big RGB-D network from scratch would throw away what the RGB model knows; averaging two separately trained models' outputs (late fusion) cannot combine evidence *inside* the network.
 //
-// So we keep A and graft B onto it:
+// So we keep A — a trained RGB segmenter — and graft B onto it:
 //
 // ```
 // RGB ──► stem ─► layer1 ─► [bridge] ─► layer2 ─► layer3 ─► layer4 ─► decoder ─► classes per pixel
 //                              ▲
 // depth ──► depth branch (B) ──┘
-//           frozen ◄──────────┘└──────────► fine-tuned (small lr)        new (large lr): B, bridge, decoder
+//           frozen ◄──────────┘└──────────► model A, fine-tuned (small lr)     new (large lr): B, bridge
 // ```
 //
-// Three decisions define the design: **where** to fuse (an early stage keeps fine detail; a late stage is cheaper but coarse), **how** to fuse (concatenate and convolve; add the result back as a residual so training starts from exactly what A computes), and **what learns how fast** (frozen / small / large learning rate).
+// Three decisions define the design: **where** to fuse (an early stage keeps fine detail; a late stage is cheaper but coarse), **how** to fuse (concatenate and convolve; add the result back as a residual that starts at zero, so training starts from exactly what the trained A computes), and **what learns how fast** (frozen / small / large learning rate).
 //
 // **Setup.** The first cell loads the pinned packages and the kit's helper library (`lib/`), then `Kit.Setup()` puts the environment right (see the README's *Troubleshooting*) and seeds the random number generators. If it reports that `Tutorials.Lib.dll` cannot be found, build the library once from the repository root: `dotnet build lib`.
 //
@@ -83,13 +86,15 @@ Tutorials.Display.AppDisplay.Start("02-new-input-branch");
 //
 // **Three splits, each with one job.** *Training* scenes use the 600 training items. A *validation* split is carved off the same stream of training scenes (the last ones, never trained on): it draws the training curves and decides the ablation's conclusions. The *test* scenes use the 400 test items (shapes never seen in training) and a different seed stream; they are measured once, at the end, for the final table — nothing is chosen by them.
 //
+// **And model A's own scenes.** Model A was trained before this notebook, by `tools/PretrainSegmenter`, on a stream of scenes of its own (the training items, another seed): it has never seen one of the scenes below, and never a test item.
+//
 // ── cell 5 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
 int trainScenes = RunSize.Pick(learner: 320, study: 640);
 int valScenes = RunSize.Pick(learner: 64, study: 128);
 int testScenes = RunSize.Pick(learner: 96, study: 192);
 int epochs = RunSize.Pick(learner: 2, study: 4);
-int[] seeds = RunSize.Pick(learner: new[] { 0 }, study: new[] { 0, 1, 2 });   // head initialisation and batch order
+int[] seeds = RunSize.Pick(learner: new[] { 0 }, study: new[] { 0, 1, 2 });   // new parts' initialisation, batch order
 int batchSize = 16;
 
 // One stream of training scenes; its last valScenes are the validation split and are never trained on.
@@ -101,10 +106,10 @@ var classNames = SyntheticRgbd.ClassNames;
 
 double objectShare = test.Mask.gt(0).to_type(ScalarType.Float32).mean().item<float>();
 double hiddenShare = test.Hidden.to_type(ScalarType.Float32).mean().item<float>();
-Console.WriteLine($"{train.Count} training, {val.Count} validation and {test.Count} test scenes of " +
-    $"{train.Rgb.shape[2]}×{train.Rgb.shape[3]} pixels");
-Tutorials.Display.AppDisplay.Show(() => Console.WriteLine($"test pixels: {objectShare:P1} objects, of which {hiddenShare / objectShare:P0} are hidden " +
-    $"(camouflaged)"), cell: 5);
+Console.WriteLine($"{train.Count} training, {val.Count} validation and {test.Count} test scenes " +
+    $"of {train.Rgb.shape[2]}×{train.Rgb.shape[3]} pixels");
+Tutorials.Display.AppDisplay.Show(() => Console.WriteLine($"test pixels: {objectShare:P1} objects, of which {hiddenShare / objectShare:P0} " +
+    "are hidden (camouflaged)"), cell: 5);
 
 // Three test scenes (only looked at here; the models meet them once, at the end): the RGB image, the depth map (near = yellow, far = purple) and the true mask. Look for objects that are in the mask and the depth map but not in the image.
 //
@@ -113,17 +118,31 @@ var showcase = Enumerable.Range(0, (int)test.Count)
     .Where(i => test.Hidden[i].sum().item<long>() > 150).Take(RunSize.Pick(3, 4)).ToList();
 Tutorials.Display.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask, [], classNames, showcase), cell: 7);
 
-// ## Model A: segmentation on the pretrained ResNet
+// ## Model A: a trained RGB segmenter
 //
-// The backbone is the ImageNet ResNet shipped in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 (`ImageNetResNet.Load`, `lib/Pretrained/ImageNetResNet.cs`; torchvision-style names, blocks [2, 2, 2, 3]), with its own preprocessing (BGR, 0–255, minus a mean image). On top of it, `ResNetSegmenter` (`lib/Segmentation/ResNetSegmenter.cs`) adds a light decoder: a small feature pyramid over layer1..layer4 and a per-pixel classifier, upsampled to the input size. The table lists the candidate fusion stages for 64×64 images: how coarse each one is, and how many pretrained weights stay frozen or fine-tune when the depth branch joins there.
+// Model A is what this strategy presupposes: a network that already segments RGB images. Its backbone is the ImageNet ResNet shipped in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 (`ImageNetResNet.Load`, `lib/Pretrained/ImageNetResNet.cs`; torchvision-style names, blocks [2, 2, 2, 3]), with its own preprocessing (BGR, 0–255, minus a mean image). On top of it, `ResNetSegmenter` (`lib/Segmentation/ResNetSegmenter.cs`) has a light decoder: a small feature pyramid over layer1..layer4 and a per-pixel classifier, upsampled to the input size. The kit trained that decoder on RGB scenes with the backbone frozen (`tools/PretrainSegmenter`; how, and on what, in `data/pretrained/rgb-segmenter.md`) and committed only the decoder's weights: the backbone is the package's, unchanged. One line loads both and checks the file's SHA-256: `RgbSegmenterLoader.Load(device)`.
+//
+// Before anything is grafted on, here is what A can do on the test scenes, split by what RGB shows: the visible objects, and the hidden (camouflaged) ones, which it has no way to see.
 //
 // ── cell 9 ────────────────────────────────────────────────────────────
 var preprocess = ImageNetResNet.LoadPreprocess();
 var trainImages = preprocess.Apply(train.Rgb);   // the pretrained network's input convention
 var valImages = preprocess.Apply(val.Rgb);
 var testImages = preprocess.Apply(test.Rgb);
-var probe = ImageNetResNet.Load();
-Tutorials.Display.AppDisplay.Show(() => FusionStages.Table(probe, imageSize: 64), cell: 9);
+
+var modelA = RgbSegmenterLoader.Load(device);   // the package's ImageNet ResNet + the kit's trained decoder
+Console.WriteLine($"model A: trained by `{RgbSegmenterLoader.Regenerate}` ({new RgbSegmenterPretraining.Options()})");
+var aTest = RgbSegmenterPretraining.Evaluate(modelA, testImages, test, device);   // A alone, before grafting
+Console.WriteLine(Results.Report("model_a_miou", aTest.MeanIoU));
+Console.WriteLine(Results.Report("model_a_pixel_accuracy", aTest.PixelAccuracy));
+Console.WriteLine(Results.Report("model_a_visible_acc", aTest.VisibleAccuracy));
+Console.WriteLine(Results.Report("model_a_hidden_acc", aTest.HiddenAccuracy));
+Console.WriteLine($"Model A finds {aTest.VisibleAccuracy:P0} of the visible object pixels " +
+    $"and {aTest.HiddenAccuracy:P0} " +
+    "of the hidden ones: what RGB does not show, A cannot segment, however well it was trained.");
+Tensor aPredicted;
+using (torch.no_grad()) { modelA.eval(); aPredicted = modelA.call(testImages[..16].to(device)).argmax(1).cpu(); }
+Tutorials.Display.AppDisplay.Show(() => FusionStages.Table(modelA.Backbone, imageSize: 64), cell: 9);
 
 // ## Model B and the bridge
 //
@@ -136,85 +155,88 @@ Tutorials.Display.AppDisplay.Show(() => FusionStages.Table(probe, imageSize: 64)
 // return rgb + update;                                     // residual: A's features plus what depth adds
 // ```
 //
-// The last 1×1 convolution starts at **zero**, so at step 0 the fused model computes exactly what model A computes, and depth is blended in only as fast as it helps (a `FusionMode.Gated` variant multiplies the update by a learned gate; `FusionMode.Concat` replaces A's map outright). The result has A's shape, so A's remaining stages accept it unchanged. Here is one batch flowing through the fused model, step by step:
+// The last 1×1 convolution starts at **zero**, so at step 0 the grafted model computes exactly what model A computes — and A is a trained segmenter, so training starts from a model that already works, and depth is blended in only as fast as it helps (a `FusionMode.Gated` variant multiplies the update by a learned gate; `FusionMode.Concat` replaces A's map outright, as the source article does — it is trained below, beside this one). The result has A's shape, so A's remaining stages accept it unchanged. Here is one batch flowing through the grafted model, step by step, and then the check that grafting changed nothing yet: the largest difference between A's class scores and the grafted model's, over a batch of validation scenes.
 //
 // ── cell 11 ────────────────────────────────────────────────────────────
 string fusionStage = "layer1";
 Kit.Seed(0);
-var demo = new RgbdSegmenter(new ResNetSegmenter(probe, numClasses: classNames.Count), fusionStage);
-demo.eval();
+var grafted = new RgbdSegmenter(modelA, fusionStage).to(device);   // A + B + the bridge (residual, zero start)
+grafted.eval();
 using (torch.no_grad())
 {
-    var images = trainImages[..4]; var depthMaps = train.Depth[..4];
-    var maps = demo.Rgb.FeatureMapsUpTo(images, fusionStage);                    // A, up to the fusion stage
-    var depthFeatures = demo.Depth.call(depthMaps);                          // B
-    var fused = demo.Bridge.call(maps[fusionStage], depthFeatures);          // the bridge
-    Console.WriteLine($"A's {fusionStage}: [{string.Join(", ", maps[fusionStage].shape)}]   B: " +
-        $"[{string.Join(", ", depthFeatures.shape)}]   fused: [{string.Join(", ", fused.shape)}]");
-    Console.WriteLine($"at initialisation the bridge returns A's features unchanged: " +
-        $"{fused.eq(maps[fusionStage]).all().item<bool>()}");
+    var images = trainImages[..4].to(device); var depthMaps = train.Depth[..4].to(device);
+    var maps = grafted.Rgb.FeatureMapsUpTo(images, fusionStage);              // A, up to the fusion stage
+    var depthFeatures = grafted.Depth.call(depthMaps);                        // B
+    var fused = grafted.Bridge.call(maps[fusionStage], depthFeatures);        // the bridge
+    string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
+    Console.WriteLine($"A's {fusionStage}: {Shape(maps[fusionStage])}   B: {Shape(depthFeatures)}   " +
+        $"fused: {Shape(fused)}");
+    bool unchanged = fused.eq(maps[fusionStage]).all().item<bool>();
+    Console.WriteLine($"the untrained bridge returns A's features unchanged: {unchanged}");
     maps[fusionStage] = fused;
-    var scores = demo.Rgb.ClassScoresFrom(fusionStage, maps);                     // A's later stages and decoder
-    Console.WriteLine($"class scores: [{string.Join(", ", scores.shape)}] (scenes, classes, height, width)");
+    var scores = grafted.Rgb.ClassScoresFrom(fusionStage, maps);              // A's later stages and decoder
+    Console.WriteLine($"class scores: {Shape(scores)} (scenes, classes, height, width)");
 }
+double graftDiff = Grafting.MaxAbsDifference(modelA, grafted, valImages[..32], val.Depth[..32], device);
+Console.WriteLine(Results.Report("graft_step0_max_abs_diff", graftDiff));
+Console.WriteLine($"step 0, 32 validation scenes: largest |A's score − grafted model's score| = {graftDiff:G3}");
 
 // ## Partial freezing and a learning rate per part
 //
-// Stages up to and including the fusion stage see nothing new, so they stay **frozen** (and their BatchNorm layers stay in eval mode, or their running statistics would drift; the trainer takes care of that). The later stages now receive fused features: they **fine-tune** with a small learning rate, 1e-4, so they adapt without forgetting ImageNet. The **new** parts — depth branch, bridge, decoder — start random and learn with 1e-3. One optimizer, two parameter groups:
+// Stages up to and including the fusion stage see nothing new, so they stay **frozen** (and their BatchNorm layers stay in eval mode, or their running statistics would drift; the trainer takes care of that). The rest of model A — the later stages, which now receive fused features, and A's trained decoder — **fine-tunes** with a small learning rate, 1e-4, so it adapts without forgetting what it knows. The **new** parts — depth branch and bridge — start random and learn with 1e-3. One optimizer, two parameter groups:
 //
 // ── cell 13 ────────────────────────────────────────────────────────────
-FusionTraining.FreezeBackboneUpTo(demo.Rgb.Backbone, fusionStage);
+FusionTraining.FreezeBackboneUpTo(modelA.Backbone, fusionStage);
 var demoOptimizer = optim.Adam(new Adam.ParamGroup[]
 {
-    new(FusionTraining.FineTunedParameters(demo.Rgb.Backbone), lr: 1e-4),   // backbone stages after the fusion point
-    new(FusionTraining.NewParameters(demo, demo.Rgb.Backbone), lr: 1e-3),   // depth branch, bridge, decoder
+    new(Grafting.PretrainedParameters(grafted), lr: 1e-4),   // model A after the fusion point: stages and decoder
+    new(Grafting.NewParameters(grafted), lr: 1e-3),          // model B and the bridge
 });
-Tutorials.Display.AppDisplay.Show(() => FusionTraining.Summary(FusionTraining.Parts(demo), demoOptimizer), cell: 13);
+Tutorials.Display.AppDisplay.Show(() => FusionTraining.Summary(Grafting.Parts(grafted), demoOptimizer), cell: 13);
 
-// ## Training: RGB-only vs RGB+depth, same budget, several seeds
+// ## Training: the fair comparison
 //
-// Both models get the same pretrained backbone, the same frozen stages (up to `layer1`), the same decoder initialisation, learning rates, batches and number of steps; the only difference is the depth branch and the bridge. The loss is per-pixel cross-entropy. After each epoch the **validation** scenes are evaluated for the curves; no epoch is picked by them (the last epoch's weights are kept). Each final model is then measured once on the **test** scenes.
+// What does grafting depth onto A buy? Not "A + depth vs a fresh model": A fine-tuned further would improve too, just from more training. The fair opponent is **A fine-tuned further on RGB alone** — same starting weights, same frozen stages (up to `layer1`), same learning rate for A's parts (1e-4), same batches, same number of steps. The only difference is the depth branch and the bridge (1e-3). The loss is per-pixel cross-entropy. After each epoch the **validation** scenes are evaluated for the curves; no epoch is picked by them (the last epoch's weights are kept). Each final model is then measured once on the **test** scenes.
 //
 // One run is one draw: another seed (initialisation of the new parts, order of the batches) gives slightly different figures. So the pair is trained once per seed — three in the study run, one in the learner run — and only what holds over the seeds is claimed.
 //
-// `Train` below is the whole recipe in one place: build, freeze, optimizer with parameter groups, the shared trainer, evaluation, and freeing the model's memory once its figures are kept.
+// `Train` below is the whole recipe in one place: load A, graft, freeze, optimizer with parameter groups, the shared trainer, evaluation, and freeing the model's memory once its figures are kept.
 //
 // ── cell 15 ────────────────────────────────────────────────────────────
-var strideOf = Tutorials.Backbones.ResNetBackbone.StageNames.ToDictionary(s => s, probe.StrideOf);
-FusionTraining.Release(demo, demoOptimizer);   // the demo model (built on probe) has served: free its memory now
+var strideOf = Tutorials.Backbones.ResNetBackbone.StageNames.ToDictionary(s => s, modelA.Backbone.StrideOf);
+FusionTraining.Release(grafted, demoOptimizer);   // the demo (A, B, bridge) has served: free its memory now
 
 var valBatches = new TensorBatches(64, valImages, val.Depth, val.Mask, val.Hidden);
 var testBatches = new TensorBatches(64, testImages, test.Depth, test.Mask, test.Hidden);
 
-// stage: where depth joins (null = RGB only). frozenUpTo: the last frozen backbone stage (layer1 for the headline pair,
-// so both models freeze the same weights). seed: initialisation of the new parts and order of the training batches.
-// measureTest: only final models are measured on the test scenes, once, after training; the ablation sees validation
-// only.
-RunResult Train(string? stage, string frozenUpTo = "layer1", int seed = 0, bool measureTest = false)
+// stage: where depth joins (null = A continues on RGB alone). mode: how the bridge fuses. frozenUpTo: the last frozen
+// backbone stage (layer1 for the headline pair, so both freeze the same weights). seed: initialisation of the new
+// parts and order of the training batches. measureTest: only final models meet the test scenes, once.
+RunResult Train(string? stage, FusionMode mode = FusionMode.Residual, string frozenUpTo = "layer1", int seed = 0,
+    bool measureTest = false)
 {
     var clock = System.Diagnostics.Stopwatch.StartNew();
     Kit.Seed(seed);
-    var backbone = ImageNetResNet.Load(device);
-    var rgbModel = new ResNetSegmenter(backbone, numClasses: classNames.Count).to(device);
-    RgbdSegmenter? fused = stage is null ? null : new RgbdSegmenter(rgbModel, stage).to(device);
-    nn.Module model = fused is null ? rgbModel : fused;
-    Func<Tensor[], Tensor> scoresOf = fused is null ? b => rgbModel.call(b[0]) : b => fused.call(b[0], b[1]);
+    var a = RgbSegmenterLoader.Load(device);                          // every run starts from the same trained A
+    RgbdSegmenter? fused = stage is null ? null : new RgbdSegmenter(a, stage, mode).to(device);
+    nn.Module model = fused is null ? a : fused;
+    Func<Tensor[], Tensor> scoresOf = fused is null ? b => a.call(b[0]) : b => fused.call(b[0], b[1]);
 
-    FusionTraining.FreezeBackboneUpTo(backbone, frozenUpTo);
-    var optimizer = optim.Adam(new Adam.ParamGroup[]
-    {
-        new(FusionTraining.FineTunedParameters(backbone), lr: 1e-4),
-        new(FusionTraining.NewParameters(model, backbone), lr: 1e-3),
-    });
-    var trainBatches = new TensorBatches([trainImages, train.Depth, train.Mask], batchSize, shuffle: true, seed: seed,
-        dropLast: true);
+    FusionTraining.FreezeBackboneUpTo(a.Backbone, frozenUpTo);
+    var groups = new List<Adam.ParamGroup> { new(Freezer.TrainableParameters(a), lr: 1e-4) };   // A: adapt slowly
+    if (fused is not null) groups.Add(new(Grafting.NewParameters(fused), lr: 1e-3));           // B, bridge: learn fast
+    var optimizer = optim.Adam(groups);
+    var trainBatches = new TensorBatches([trainImages, train.Depth, train.Mask], batchSize,
+        shuffle: true, seed: seed, dropLast: true);
     SegmentationMetrics Measure(TensorBatches batches) =>
         SegmentationMetrics.Evaluate(model, scoresOf, batches, classNames, maskIndex: 2, hiddenIndex: 3, device);
     var history = Trainer.Fit(model, optimizer, trainBatches,
         loss: b => nn.functional.cross_entropy(scoresOf(b), b[2]),
         validate: () => Measure(valBatches).ToDictionary("val_"),
-        options: new TrainerOptions { Epochs = epochs, Seed = seed, Monitor = "val_miou", Maximize = true,
-            Device = device });
+        options: new TrainerOptions
+        {
+            Epochs = epochs, Seed = seed, Monitor = "val_miou", Maximize = true, Device = device,
+        });
 
     var validation = Measure(valBatches);
     SegmentationMetrics? testMetrics = null;
@@ -224,16 +246,17 @@ RunResult Train(string? stage, string frozenUpTo = "layer1", int seed = 0, bool 
         testMetrics = Measure(testBatches);                                   // the one look at the test scenes
         using var scope = torch.NewDisposeScope();
         using (torch.no_grad())
-            predicted = scoresOf([testImages[..16].to(device),
-                test.Depth[..16].to(device)]).argmax(1).cpu().MoveToOuterDisposeScope();
+            predicted = scoresOf([testImages[..16].to(device), test.Depth[..16].to(device)])
+                .argmax(1).cpu().MoveToOuterDisposeScope();
     }
     double seconds = clock.Elapsed.TotalSeconds;
     FusionTraining.Release(model, optimizer);   // keep the figures, free the weights: the next run needs the memory
-    return new RunResult(stage is null ? "RGB only" : $"RGB + depth at {stage}", stage, frozenUpTo, seed, history,
-        validation, testMetrics, predicted, seconds);
+    string name = stage is null ? "A, RGB continued"
+        : $"A + depth at {stage}" + (mode == FusionMode.Residual ? "" : $" ({mode})");
+    return new RunResult(name, stage, frozenUpTo, seed, history, validation, testMetrics, predicted, seconds);
 }
 
-var rgbOnly = Train(null, seed: seeds[0], measureTest: true);
+var rgbContinued = Train(null, seed: seeds[0], measureTest: true);
 
 // ── cell 16 ────────────────────────────────────────────────────────────
 var rgbd = Train(fusionStage, seed: seeds[0], measureTest: true);
@@ -241,37 +264,42 @@ var rgbd = Train(fusionStage, seed: seeds[0], measureTest: true);
 // The same pair again with the other seeds (study run only; the learner run trains one seed):
 //
 // ── cell 18 ────────────────────────────────────────────────────────────
-var pairs = new List<(RunResult Rgb, RunResult Rgbd)> { (rgbOnly, rgbd) };
+var pairs = new List<(RunResult Rgb, RunResult Rgbd)> { (rgbContinued, rgbd) };
 foreach (int seed in seeds.Skip(1))
     pairs.Add((Train(null, seed: seed, measureTest: true), Train(fusionStage, seed: seed, measureTest: true)));
 Tutorials.Display.AppDisplay.Show(() => Console.WriteLine($"{pairs.Count} seed(s) trained: {string.Join(", ", pairs.Select(p => p.Rgb.Seed))}"), cell: 18);
 
 // ## Results
 //
-// mIoU averages the intersection-over-union of the four classes (background included); pixel accuracy is dominated by the background; hidden-pixel accuracy is measured on camouflaged object pixels only — where RGB has nothing to go on. All figures in this section are on the **test** scenes, measured once per final model. First one row per model and seed, then the headline differences RGB+depth − RGB-only over the seeds; the sentence under the table is printed from these numbers.
+// mIoU averages the intersection-over-union of the four classes (background included); pixel accuracy is dominated by the background; **visible-object accuracy** is measured on object pixels that RGB shows, **hidden-object accuracy** on camouflaged object pixels — where RGB has nothing to go on. All figures in this section are on the **test** scenes, measured once per model. First model A as loaded (no further training), then one row per fine-tuned model and seed; then the headline differences RGB+depth − RGB continued over the seeds, and what A kept on the visible objects. The sentences under the table are printed from these numbers.
 //
 // ── cell 20 ────────────────────────────────────────────────────────────
-DataFrame Row(IEnumerable<RunResult> runs, Func<RunResult, SegmentationMetrics> metricsOf) => new(
-    new StringDataFrameColumn("model", runs.Select(r => r.Name)),
-    new Int32DataFrameColumn("seed", runs.Select(r => r.Seed)),
-    new DoubleDataFrameColumn("mIoU", runs.Select(r => metricsOf(r).MeanIoU)),
-    new DoubleDataFrameColumn("pixel accuracy", runs.Select(r => metricsOf(r).PixelAccuracy)),
-    new DoubleDataFrameColumn("hidden-pixel accuracy", runs.Select(r => metricsOf(r).HiddenAccuracy)),
-    new DoubleDataFrameColumn("training seconds", runs.Select(r => r.Seconds)));
+DataFrame Table(IEnumerable<(string Name, int? Seed, SegmentationMetrics M, double? Seconds)> rows) => new(
+    new StringDataFrameColumn("model", rows.Select(r => r.Name)),
+    new StringDataFrameColumn("seed", rows.Select(r => r.Seed?.ToString() ?? "—")),
+    new DoubleDataFrameColumn("mIoU", rows.Select(r => r.M.MeanIoU)),
+    new DoubleDataFrameColumn("pixel accuracy", rows.Select(r => r.M.PixelAccuracy)),
+    new DoubleDataFrameColumn("visible-object accuracy", rows.Select(r => r.M.VisibleAccuracy)),
+    new DoubleDataFrameColumn("hidden-object accuracy", rows.Select(r => r.M.HiddenAccuracy)),
+    new StringDataFrameColumn("training seconds", rows.Select(r => r.Seconds is { } s ? s.ToString("0") : "—")));
+DataFrame Row(IEnumerable<RunResult> runs, Func<RunResult, SegmentationMetrics> metricsOf) =>
+    Table(runs.Select(r => (r.Name, (int?)r.Seed, metricsOf(r), (double?)r.Seconds)));
 
-double Mean(double[] v) => v.Average();
-double Sd(double[] v) => v.Length < 2 ? double.NaN : Math.Sqrt(v.Sum(x =>
-    (x - v.Average()) * (x - v.Average())) / (v.Length - 1));
-string MeanSd(double[] v) => v.Length < 2 ? $"{v[0]:+0.000;-0.000} (one seed)"
-    : $"{Mean(v):+0.000;-0.000} ± {Sd(v):0.000} (mean ± sd over {v.Length} seeds)";
+// Statistics over seeds come from the kit's one home for them (lib/Evaluation/OverSeeds.cs).
+double Mean(double[] v) => OverSeeds.Of(v).Mean;
+double Sd(double[] v) => v.Length < 2 ? double.NaN : OverSeeds.Of(v).Sd;
+string MeanSd(double[] v) => v.Length < 2 ? $"{v[0]:+0.000;-0.000} (one seed)" : $"{OverSeeds.Of(v)}, mean ± sd";
 
 // Seed 0's figures by name (the tests read these), then the differences per seed.
-Console.WriteLine(Results.Report("rgb_miou", rgbOnly.Test!.MeanIoU));
-Console.WriteLine(Results.Report("rgbd_miou", rgbd.Test!.MeanIoU));
-Console.WriteLine(Results.Report("rgb_pixel_accuracy", rgbOnly.Test.PixelAccuracy));
-Console.WriteLine(Results.Report("rgbd_pixel_accuracy", rgbd.Test.PixelAccuracy));
-Console.WriteLine(Results.Report("rgb_hidden_accuracy", rgbOnly.Test.HiddenAccuracy));
-Console.WriteLine(Results.Report("rgbd_hidden_accuracy", rgbd.Test.HiddenAccuracy));
+void ReportAll(string prefix, SegmentationMetrics m)
+{
+    Console.WriteLine(Results.Report($"{prefix}_miou", m.MeanIoU));
+    Console.WriteLine(Results.Report($"{prefix}_pixel_accuracy", m.PixelAccuracy));
+    Console.WriteLine(Results.Report($"{prefix}_visible_acc", m.VisibleAccuracy));
+    Console.WriteLine(Results.Report($"{prefix}_hidden_acc", m.HiddenAccuracy));
+}
+ReportAll("rgb_continued", rgbContinued.Test!);
+ReportAll("rgbd", rgbd.Test!);
 double[] miouGain = pairs.Select(p => p.Rgbd.Test!.MeanIoU - p.Rgb.Test!.MeanIoU).ToArray();
 double[] hiddenGain = pairs.Select(p => p.Rgbd.Test!.HiddenAccuracy - p.Rgb.Test!.HiddenAccuracy).ToArray();
 Console.WriteLine(Results.Report("seeds", pairs.Count));
@@ -284,79 +312,180 @@ if (pairs.Count > 1)
     Console.WriteLine(Results.Report("miou_gain_sd", Sd(miouGain)));
     Console.WriteLine(Results.Report("hidden_accuracy_gain_sd", Sd(hiddenGain)));
 }
-Tutorials.Display.AppDisplay.Show(() => Row(pairs.SelectMany(p => new[] { p.Rgb, p.Rgbd }), r => r.Test!), cell: 20);
+Tutorials.Display.AppDisplay.Show(() => Table(new[] { ("model A, as loaded", (int?)null, aTest, (double?)null) }
+    .Concat(pairs.SelectMany(p => new[] { p.Rgb, p.Rgbd })
+        .Select(r => (r.Name, (int?)r.Seed, r.Test!, (double?)r.Seconds)))), cell: 20);
 
 // ── cell 21 ────────────────────────────────────────────────────────────
 string Verdict(double[] gains, string what) => gains.All(g => g > 0)
-    ? $"RGB+depth beats RGB only on {what} on every seed ({gains.Length} of {gains.Length})"
-    : $"RGB+depth does NOT beat RGB only on {what} on every seed (only {gains.Count(g => g > 0)} of {gains.Length})";
-Console.WriteLine($"RGB+depth − RGB only, test mIoU:                  {MeanSd(miouGain)}   per seed: " +
-    $"{string.Join(", ", miouGain.Select(g => g.ToString("+0.000;-0.000")))}");
-Console.WriteLine($"RGB+depth − RGB only, test hidden-pixel accuracy: {MeanSd(hiddenGain)}   per seed: " +
-    $"{string.Join(", ", hiddenGain.Select(g => g.ToString("+0.000;-0.000")))}");
-Console.WriteLine(Verdict(miouGain, "mIoU") + "; " + Verdict(hiddenGain, "hidden-pixel accuracy") + ".");
+    ? $"A + depth beats A continued on RGB on {what} on every seed ({gains.Length} of {gains.Length})"
+    : $"A + depth does NOT beat A continued on RGB on {what} on every seed " +
+      $"(only {gains.Count(g => g > 0)} of {gains.Length})";
+string PerSeed(double[] v) => string.Join(", ", v.Select(g => g.ToString("+0.000;-0.000")));
+Console.WriteLine("A + depth − A continued on RGB, test mIoU:                   " +
+    $"{MeanSd(miouGain)}   per seed: {PerSeed(miouGain)}");
+Console.WriteLine("A + depth − A continued on RGB, test hidden-object accuracy: " +
+    $"{MeanSd(hiddenGain)}   per seed: {PerSeed(hiddenGain)}");
+Console.WriteLine(Verdict(miouGain, "mIoU") + "; " + Verdict(hiddenGain, "hidden-object accuracy") + ".");
 if (pairs.Count > 1)
     Console.WriteLine($"The smallest gain over the seeds is {miouGain.Min():0.000} mIoU and {hiddenGain.Min():0.000} " +
-        $"hidden-pixel accuracy; the seed-to-seed sd is {Sd(miouGain):0.000} and {Sd(hiddenGain):0.000}.");
+        $"hidden-object accuracy; the seed-to-seed sd is {Sd(miouGain):0.000} and {Sd(hiddenGain):0.000}.");
 else
     Console.WriteLine("One seed only (learner run): the study run trains three and reports mean ± sd.");
+
+// Forgetting: does fine-tuning (with or without depth) cost A what it already saw?
+string Change(double before, double after) => Math.Abs(after - before) < 0.005 ? "about the same as"
+    : after > before ? "higher than" : "lower than";
+double aVisible = aTest.VisibleAccuracy;
+foreach (var run in pairs.SelectMany(p => new[] { p.Rgb, p.Rgbd }))
+{
+    double v = run.Test!.VisibleAccuracy;
+    Console.WriteLine($"visible-object accuracy, {run.Name} (seed {run.Seed}): {v:0.000}, " +
+        $"{Change(aVisible, v)} A's {aVisible:0.000} ({v - aVisible:+0.000;-0.000})");
+}
 
 // IoU per class on the test scenes (seed 0): the object classes are where depth can pay off.
 //
 // ── cell 23 ────────────────────────────────────────────────────────────
-var perClass = rgbOnly.Test!.ToDataFrame();
-perClass.Columns["IoU"].SetName("IoU, RGB only");
-perClass.Columns.Add(new DoubleDataFrameColumn("IoU, RGB + depth", rgbd.Test!.IoU));
+var perClass = aTest.ToDataFrame();
+perClass.Columns["IoU"].SetName("IoU, model A");
+perClass.Columns.Add(new DoubleDataFrameColumn("IoU, A continued on RGB", rgbContinued.Test!.IoU));
+perClass.Columns.Add(new DoubleDataFrameColumn("IoU, A + depth", rgbd.Test!.IoU));
 Tutorials.Display.AppDisplay.Show(() => perClass, cell: 23);
 
-// Predictions on test scenes (seed 0's models), side by side: image, depth, ground truth, the RGB-only prediction and the RGB+depth prediction. Look at the camouflaged objects: the RGB-only model has nothing to see there; what the fused model makes of the depth map is in its column.
+// Predictions on test scenes, side by side: image, depth, ground truth, model A as loaded, A continued on RGB and A + depth (seed 0's models). Look at the camouflaged objects: the RGB models have nothing to see there; what the grafted model makes of the depth map is in its column.
 //
 // ── cell 25 ────────────────────────────────────────────────────────────
 var shown = showcase.Where(i => i < 16).DefaultIfEmpty(0).ToList();
 Tutorials.Display.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask,
-    [("RGB only", rgbOnly.Predicted!), ("RGB + depth", rgbd.Predicted!)], classNames, shown), cell: 25);
+    [("model A", aPredicted), ("A, RGB continued", rgbContinued.Predicted!), ("A + depth", rgbd.Predicted!)],
+    classNames, shown), cell: 25);
 
-// Training curves of seed 0 (loss on top; **validation** mIoU, pixel accuracy and hidden-pixel accuracy below):
+// Training curves of seed 0 (loss on top; **validation** mIoU, pixel accuracy and hidden-pixel accuracy below). Both start from the same trained A:
 //
 // ── cell 27 ────────────────────────────────────────────────────────────
-Tutorials.Display.AppDisplay.Show(() => rgbOnly.History.Plot($"RGB only (seed {rgbOnly.Seed})"), cell: 27);
+Tutorials.Display.AppDisplay.Show(() => rgbContinued.History.Plot($"A continued on RGB (seed {rgbContinued.Seed})"), cell: 27);
 
 // ── cell 28 ────────────────────────────────────────────────────────────
-Tutorials.Display.AppDisplay.Show(() => rgbd.History.Plot($"RGB + depth, fused at {fusionStage} (seed {rgbd.Seed})"), cell: 28);
+Tutorials.Display.AppDisplay.Show(() => rgbd.History.Plot($"A + depth, fused at {fusionStage} (seed {rgbd.Seed})"), cell: 28);
 
-// ## Ablation: where to fuse, and how much to freeze — one thing at a time
+// ## The article beside the kit
+//
+// The article this kit teaches from sketches strategy 2 with torchvision parts and no training. Restated in our words, it does this:
+//
+// - **Model A** is a pretrained FCN-ResNet50 (a segmentation network). The last 1×1 convolution of its classifier is swapped for a new one with 20 output classes (512 input channels — right at that position). A's backbone is frozen; its classifier trains.
+// - **Model B** is a ResNet-18 with no pretrained weights, its final fully connected layer replaced by an identity, followed by a 3×3 convolution from 512 to 512 channels and a ReLU; the example feeds it a depth map with 3 channels.
+// - **The bridge** concatenates A's backbone output (`out`, the last stage) with B's features along the channels, and one 3×3 convolution (padding 1) brings them back to A's channel count — no normalisation, no residual. Its output **replaces** A's feature map and goes into A's classifier.
+//
+// Three shapes do not fit as written, and each is a slip that is easy to make:
+//
+// | | as written | what the parts actually give | how the kit avoids it |
+// |---|---|---|---|
+// | A's feature map | the bridge is built for 512 channels | FCN-ResNet50's backbone `out` has **2048** channels (512 is the width *inside* its classifier) | the bridge is built from `backbone.ChannelsOf(stage)`, and `FusionBridge` refuses a map of another width with an error naming the stage |
+// | B's output | treated as a feature map | a ResNet-18 whose `fc` is `Identity` still pools and flattens: a **(N, 512) vector**, so the following `Conv2d` and a spatial concatenation fail | `DepthBranch` is its own small CNN that stops at the fusion stage's stride and returns a map (N, C, h, w) lined up cell for cell with A's |
+// | the depth input | 3 channels | a depth map normally has **1** channel | `DepthBranch` takes (N, 1, H, W) and its error names that shape |
+//
+// A PyTorch-style sketch of the same design with the shapes made to fit (our own lines, for comparison — not the article's code):
+//
+// ```python
+// a = fcn_resnet50(weights="DEFAULT")                          # model A
+// a.classifier[4] = nn.Conv2d(512, n_classes, 1)               # new classes (512: inside A's classifier)
+// b = nn.Sequential(*list(resnet18().children())[:-2])         # drop avgpool and fc: B returns a map
+// b[0] = nn.Conv2d(1, 64, 7, stride=2, padding=3, bias=False)  # depth has one channel
+// bridge = nn.Conv2d(2048 + 512, 2048, 3, padding=1)           # back to A's 2048 channels
+//
+// def forward(rgb, depth):
+//     fa = a.backbone(rgb)["out"]                              # (N, 2048, h, w)
+//     fb = F.interpolate(b(depth), size=fa.shape[-2:], mode="bilinear")   # (N, 512, h, w)
+//     fused = bridge(torch.cat([fa, fb], dim=1))               # replaces A's map
+//     return F.interpolate(a.classifier(fused), size=rgb.shape[-2:], mode="bilinear")
+// ```
+//
+// The kit's TorchSharp for the same step is the bridge's forward shown above (`lib/Fusion/FusionBridge.cs`); the article's variant is one argument away: `new RgbdSegmenter(modelA, stage, FusionMode.Concat)`. In the kit's `Concat` mode the bridge keeps its layers (3×3 convolution, batch norm, ReLU, 1×1 convolution) and drops only the residual and the zero start, so the two bridges below differ in exactly that — same A, same fusion stage, same frozen set, learning rates, batches and steps.
+//
+// **Step 0 first.** A concatenate-and-replace bridge starts from random weights, so its output — which A's later stages now receive instead of A's own map — is not A's map. The residual bridge adds an update that starts at exactly zero. The cell measures both against A on the same validation scenes, before any training: the largest score difference, and validation mIoU.
+//
+// ── cell 30 ────────────────────────────────────────────────────────────
+var freshA = RgbSegmenterLoader.Load(device);
+Kit.Seed(seeds[0]);
+var residualAtStart = new RgbdSegmenter(freshA, fusionStage, FusionMode.Residual).to(device);
+Kit.Seed(seeds[0]);
+var concatAtStart = new RgbdSegmenter(freshA, fusionStage, FusionMode.Concat).to(device);
+SegmentationMetrics AtStart(nn.Module m, Func<Tensor[], Tensor> scoresOf) =>
+    SegmentationMetrics.Evaluate(m, scoresOf, valBatches, classNames, maskIndex: 2, hiddenIndex: 3, device);
+var aVal = AtStart(freshA, b => freshA.call(b[0]));
+var residualVal = AtStart(residualAtStart, b => residualAtStart.call(b[0], b[1]));
+var concatVal = AtStart(concatAtStart, b => concatAtStart.call(b[0], b[1]));
+double residualDiff = Grafting.MaxAbsDifference(freshA, residualAtStart, valImages[..32], val.Depth[..32], device);
+double concatDiff = Grafting.MaxAbsDifference(freshA, concatAtStart, valImages[..32], val.Depth[..32], device);
+Console.WriteLine(Results.Report("concat_step0_max_abs_diff", concatDiff));
+Console.WriteLine("step 0, largest |A's score − grafted score|: " +
+    $"residual bridge {residualDiff:G3}, concat bridge {concatDiff:G3}");
+Console.WriteLine($"step 0, validation mIoU: A {aVal.MeanIoU:0.000}, " +
+    $"A + residual bridge {residualVal.MeanIoU:0.000}, " +
+    $"A + concat bridge {concatVal.MeanIoU:0.000}");
+FusionTraining.Release(residualAtStart.Depth); FusionTraining.Release(residualAtStart.Bridge);
+FusionTraining.Release(concatAtStart);        // frees A too
+
+// Now the article's bridge trained on the same budget as the residual one above (seed 0; the residual row is the headline model, not retrained). Test scenes, measured once:
+//
+// ── cell 32 ────────────────────────────────────────────────────────────
+var concat = Train(fusionStage, FusionMode.Concat, seed: seeds[0], measureTest: true);
+Console.WriteLine(Results.Report("concat_miou", concat.Test!.MeanIoU));
+Console.WriteLine(Results.Report("concat_visible_acc", concat.Test.VisibleAccuracy));
+Console.WriteLine(Results.Report("concat_hidden_acc", concat.Test.HiddenAccuracy));
+string Than(double kit, double article) => kit > article ? "higher than" : kit < article ? "lower than" : "equal to";
+var (res, cat) = (rgbd.Test!, concat.Test);
+Console.WriteLine($"residual − concat, test: mIoU {res.MeanIoU - cat.MeanIoU:+0.000;-0.000}, " +
+    $"visible-object accuracy {res.VisibleAccuracy - cat.VisibleAccuracy:+0.000;-0.000}, " +
+    $"hidden-object accuracy {res.HiddenAccuracy - cat.HiddenAccuracy:+0.000;-0.000} (one seed)");
+double FirstEpoch(RunResult r) => r.History.Epochs[0].Metrics["val_miou"];
+Console.WriteLine($"On visible objects the residual bridge ends {Than(res.VisibleAccuracy, cat.VisibleAccuracy)} " +
+    $"the concat bridge ({res.VisibleAccuracy:0.000} vs {cat.VisibleAccuracy:0.000}; A alone: {aVisible:0.000}). " +
+    $"After the first epoch, validation mIoU was {FirstEpoch(rgbd):0.000} (residual) " +
+    $"vs {FirstEpoch(concat):0.000} (concat); " +
+    $"A at step 0: {aVal.MeanIoU:0.000}.");
+Tutorials.Display.AppDisplay.Show(() => Row(new[] { rgbContinued, rgbd, concat }, r => r.Test!), cell: 32);
+
+// **Why the residual start keeps A intact.** With the residual bridge, A's later stages receive A's own map plus an update; the update's last convolution starts at zero, so at step 0 they receive exactly A's map and the grafted model *is* A (the difference printed above). Gradient descent then moves the update away from zero only in directions that lower the loss — where depth adds something, at hidden objects; where it adds nothing, the update has no reason to grow. With concatenate-and-replace, A's later stages and decoder receive the output of a random convolution at step 0: what they learned to read is gone until the bridge has learned to pass A's map through again, and the small learning rate that protects A's weights also slows their recovery. How much that costs on this budget, and whether it is still visible at the end, is in the lines printed above — read them for this run rather than a rule: with enough steps a concat bridge can learn to pass A's map through, and the two can end close.
+//
+// ## Ablation (study run): where to fuse, and how much to freeze — one thing at a time
 //
 // The obvious ablation — fuse at a later stage and freeze everything up to it — changes two things at once: the fusion stage *and* how many pretrained weights may adapt. Whatever it shows, it cannot say which of the two caused it. So we vary them separately, on **validation** scenes only (the test scenes stay for the final table above):
 //
 // - **Factor 1, the fusion stage**, with the frozen set fixed: stem and layer1 frozen, layer2–layer4 fine-tuned, in every run. Only where depth joins changes (and with it the depth branch's stride).
 // - **Factor 2, how much is frozen**, with the fusion stage fixed at layer3: frozen up to layer1 (as above) vs frozen up to layer3 (only layer4 fine-tunes).
 //
-// Each configuration trains once, with seed 0 (the study run trains three of them, the learner run one: fusion at layer3 with the layer1 freeze, i.e. factor 1 only). One seed is a single draw, so a difference is read against the seed-to-seed spread of the headline pair measured above.
+// Each configuration starts from the same trained A and trains once, with seed 0, in the study run only (`TUTORIALS_MODE=study`); the learner run skips it. One seed is a single draw, so a difference is read against the seed-to-seed spread of the headline pair measured above.
 //
-// ── cell 30 ────────────────────────────────────────────────────────────
+// ── cell 35 ────────────────────────────────────────────────────────────
 var configurations = RunSize.Pick(
-    learner: new (string Stage, string FrozenUpTo)[] { ("layer3", "layer1") },
-    study: new (string Stage, string FrozenUpTo)[] { ("layer2", "layer1"), ("layer3", "layer1"), ("layer3", "layer3") });
+    learner: Array.Empty<(string Stage, string FrozenUpTo)>(),
+    study: new (string Stage, string FrozenUpTo)[]
+        { ("layer2", "layer1"), ("layer3", "layer1"), ("layer3", "layer3") });
 var ablation = new List<RunResult> { rgbd };                       // layer1, frozen up to layer1, seed 0
-foreach (var (stage, frozenUpTo) in configurations) ablation.Add(Train(stage, frozenUpTo, seed: seeds[0]));
+foreach (var (stage, frozenUpTo) in configurations)
+    ablation.Add(Train(stage, frozenUpTo: frozenUpTo, seed: seeds[0]));
 
-Console.WriteLine(Results.Report("val_rgb_hidden_accuracy", rgbOnly.Validation.HiddenAccuracy));
+Console.WriteLine(Results.Report("val_rgb_continued_hidden_accuracy", rgbContinued.Validation.HiddenAccuracy));
+if (configurations.Length == 0)
+    Console.WriteLine("The ablation runs in the study run only (TUTORIALS_MODE=study); the learner run skips it.");
 foreach (var run in ablation)
 {
-    Console.WriteLine(Results.Report($"val_rgbd_miou_{run.Stage}_frozen_{run.FrozenUpTo}", run.Validation.MeanIoU));
-    Console.WriteLine(Results.Report($"val_rgbd_hidden_accuracy_{run.Stage}_frozen_{run.FrozenUpTo}",
-        run.Validation.HiddenAccuracy));
+    string key = $"{run.Stage}_frozen_{run.FrozenUpTo}";
+    Console.WriteLine(Results.Report($"val_rgbd_miou_{key}", run.Validation.MeanIoU));
+    Console.WriteLine(Results.Report($"val_rgbd_hidden_accuracy_{key}", run.Validation.HiddenAccuracy));
 }
-var ablationTable = Row(new[] { rgbOnly }.Concat(ablation), r => r.Validation);
+var ablationTable = Row(new[] { rgbContinued }.Concat(ablation), r => r.Validation);
 ablationTable.Columns.Insert(1, new StringDataFrameColumn("fusion stage (stride)",
     new[] { "—" }.Concat(ablation.Select(r => $"{r.Stage} (1/{strideOf[r.Stage!]})"))));
-ablationTable.Columns.Insert(2, new StringDataFrameColumn("frozen up to", new[] { rgbOnly }.Concat(ablation)
-    .Select(r => r.FrozenUpTo)));
-Tutorials.Display.AppDisplay.Show(() => ablationTable, cell: 30);
+ablationTable.Columns.Insert(2, new StringDataFrameColumn("frozen up to",
+    new[] { rgbContinued }.Concat(ablation).Select(r => r.FrozenUpTo)));
+Tutorials.Display.AppDisplay.Show(() => ablationTable, cell: 35);
 
 // What this run's ablation says, printed from the table (validation mIoU; the yardstick is how much the headline RGB+depth model's validation mIoU moved between seeds):
 //
-// ── cell 32 ────────────────────────────────────────────────────────────
+// ── cell 37 ────────────────────────────────────────────────────────────
 double[] valMiouOverSeeds = pairs.Select(p => p.Rgbd.Validation.MeanIoU).ToArray();
 double noise = valMiouOverSeeds.Length > 1 ? Sd(valMiouOverSeeds) : double.NaN;
 string Compare(RunResult a, RunResult b)
@@ -369,32 +498,37 @@ string Compare(RunResult a, RunResult b)
 }
 var layer1Frozen = ablation.Where(r => r.FrozenUpTo == "layer1").ToList();
 var best = layer1Frozen.MaxBy(r => r.Validation.MeanIoU)!;
-Console.WriteLine($"Factor 1, fusion stage (frozen up to layer1 in every run): " +
-    string.Join(", ", layer1Frozen.Select(r => $"{r.Stage} {r.Validation.MeanIoU:0.000}"))
-        + $"; highest at {best.Stage}.");
+if (layer1Frozen.Count > 1)
+    Console.WriteLine($"Factor 1, fusion stage (frozen up to layer1 in every run): " +
+        string.Join(", ", layer1Frozen.Select(r => $"{r.Stage} {r.Validation.MeanIoU:0.000}")) +
+        $"; highest at {best.Stage}.");
+else
+    Console.WriteLine("Factor 1 (where to fuse) runs in the study run only.");
 foreach (var other in layer1Frozen.Where(run => run != rgbd))
     Console.WriteLine($"  fusing at {other.Stage} instead of {rgbd.Stage}: {Compare(rgbd, other)}");
 var atLayer3 = ablation.Where(r => r.Stage == "layer3").ToDictionary(r => r.FrozenUpTo);
 if (atLayer3.ContainsKey("layer1") && atLayer3.ContainsKey("layer3"))
-    Console.WriteLine($"Factor 2, frozen set (fusion at layer3 in both runs): freezing up to layer3 instead of " +
-        $"layer1: {Compare(atLayer3["layer1"], atLayer3["layer3"])}; " +
+    Console.WriteLine("Factor 2, frozen set (fusion at layer3 in both runs): " +
+        "freezing up to layer3 instead of layer1: " +
+        $"{Compare(atLayer3["layer1"], atLayer3["layer3"])}; " +
         $"training took {atLayer3["layer3"].Seconds:0} s instead of {atLayer3["layer1"].Seconds:0} s.");
 else
     Console.WriteLine("Factor 2 (how much is frozen) runs in the study run only.");
-Console.WriteLine($"Every fused configuration vs RGB only, validation hidden-pixel accuracy: " +
-    $"{rgbOnly.Validation.HiddenAccuracy:0.000} → " +
+Console.WriteLine("Every fused configuration vs A continued on RGB, validation hidden-pixel accuracy: " +
+    $"{rgbContinued.Validation.HiddenAccuracy:0.000} → " +
     string.Join(", ", ablation.Select(r => $"{r.Stage}/{r.FrozenUpTo} {r.Validation.HiddenAccuracy:0.000}")));
 
-// **Reading the results.** The numbers above are this run's; the lines printed from them say what they show, and only those are claims. What holds by construction, whatever the run: RGB-only has nothing to go on at hidden pixels (the image is the same with or without the camouflaged object), so it can only guess them from context, and its mIoU on the object classes is capped by that. Whether and by how much depth lifts mIoU and hidden-pixel accuracy is measured, per seed, in the results table; the sentence under it says whether the gain held on every seed. The ablation uses one seed per configuration: a difference smaller than the seed-to-seed spread of the headline pair is not evidence that one fusion stage or one frozen set is better. Its two factors answer different questions — *where* depth should join (with the same weights free to adapt), and *what freezing more costs or saves* (with the same fusion point) — so read them separately. (The learner run — `TUTORIALS_MODE=learner`, what the tests use — trains each model for 40 steps on 320 scenes with one seed and only factor 1 of the ablation; the study run trains 160 steps on 640 scenes, three seeds, and both factors.)
+// **Reading the results.** The numbers above are this run's; the lines printed from them say what they show, and only those are claims. What holds by construction, whatever the run: an RGB model has nothing to go on at hidden pixels (the image is the same with or without the camouflaged object), so model A — and A trained further on RGB — can only guess them from context, and their mIoU on the object classes is capped by that. Whether and by how much grafting depth lifts mIoU and hidden-object accuracy over the same extra training on RGB alone is measured, per seed, in the results table; the sentence under it says whether the gain held on every seed, and the lines on visible-object accuracy say what fine-tuning kept of what A already saw. The ablation (study run) uses one seed per configuration: a difference smaller than the seed-to-seed spread of the headline pair is not evidence that one fusion stage or one frozen set is better. Its two factors answer different questions — *where* depth should join (with the same weights free to adapt), and *what freezing more costs or saves* (with the same fusion point) — so read them separately. (The learner run — `TUTORIALS_MODE=learner`, what the tests use — fine-tunes each model for 40 steps on 320 scenes with one seed and skips the ablation; the study run trains 160 steps on 640 scenes, three seeds, and both factors of the ablation.)
 //
 // ## What to try next
 //
-// - **Fusion mode.** `new RgbdSegmenter(rgbModel, stage, FusionMode.Gated)` or `FusionMode.Concat`: does a learned gate help, and does replacing A's features (Concat, no zero start) cost anything early in training?
+// - **Fusion mode.** `Train(fusionStage, FusionMode.Gated)`: does a learned gate help over the plain residual? And train the `Concat` variant for longer: does it catch up with the residual bridge?
 // - **Fuse at several stages.** One bridge at layer1 and another at layer3; the depth branch already computes both resolutions on its way down.
-// - **Freeze less, or more.** Fine-tune layer1 too (`FreezeBackboneUpTo(backbone, "stem")`), or freeze everything but the decoder, and watch mIoU and training time.
-// - **Learning rates.** Set the fine-tuned group to 1e-3 (as fast as the new parts) and see whether the pretrained stages forget; or to 0.
+// - **Freeze less, or more.** Fine-tune layer1 too (`FreezeBackboneUpTo(a.Backbone, "stem")` in `Train`), or freeze everything but the decoder, and watch mIoU and training time.
+// - **Learning rates.** Set A's group to 1e-3 (as fast as the new parts) and watch the visible-object accuracy: does A forget what it saw? Or set it to 0 and train only B and the bridge.
+// - **A weaker or stronger A.** Pretrain A for fewer or more steps (`dotnet run -c Release --project tools/PretrainSegmenter -- --steps 300 --out /tmp/a.dat`, then `RgbSegmenterLoader.Load(device, path: "/tmp/a.dat", expectedSha256: null)`): how does the gap between A continued on RGB and A + depth change?
 // - **Make depth less perfect.** `new SyntheticRgbd.Options { DepthNoise = 0.5 }`, or `CamouflageFraction = 0`: how much does the fused model gain when RGB already sees everything?
-// - **Train longer.** Raise `epochs` and set `RestoreBest = true` in the `TrainerOptions` (with `Monitor = "val_miou", Maximize = true`, as above): the trainer keeps a copy of the best validation epoch's weights and puts them back at the end (`lib/Training/Trainer.cs`). To keep a trained model across a kernel restart, TorchSharp's own `model.save(path)` and `model.load(path)` are enough.
+// - **Train longer, safely.** Longer runs want the trainer's bookkeeping (`TrainerOptions`, `lib/Training/TrainingBookkeeping.cs`): `CheckpointPath = "rgbd.ckpt", Resume = true` saves weights, optimizer state and history after every epoch and continues from there after a crash or a restart; `Patience = 3, RestoreBest = true` stops once `val_miou` has not improved for 3 epochs and puts back the best epoch's weights; `MaxGradNorm = 1.0` clips the gradient norm of every step, a guard when a higher learning rate makes the loss spike.
 // - **A different second sensor.** The bridge does not care what B sees: a thermal image, a second camera, a rendered map — anything that can be brought to a feature map of the same aspect ratio.
 //
 // ## Exercises
@@ -410,33 +544,33 @@ Console.WriteLine($"Every fused configuration vs RGB only, validation hidden-pix
 // `backbone.named_parameters()` gives `(name, parameter)` pairs with names such as `layer1.0.conv1.weight`; set `parameter.requires_grad = false`. `backbone.named_modules()` gives `(name, module)` pairs; `module is BatchNorm2d` finds the BatchNorm layers and `module.eval()` switches one. Match stages by the prefix `"layer1."`, not by "contains".
 // </details>
 //
-// ── cell 36 ────────────────────────────────────────────────────────────
+// ── cell 41 ────────────────────────────────────────────────────────────
 void MyFreezeLayer1And2(ResNetBackbone backbone)
 {
     // Your code here: requires_grad = false under layer1 and layer2, and their BatchNorm in eval mode.
     throw new NotImplementedException();
 }
 
-// ── cell 37 ────────────────────────────────────────────────────────────
+// ── cell 42 ────────────────────────────────────────────────────────────
 Exercises.CheckFreezeLayer1And2(MyFreezeLayer1And2);
 
 // ### Exercise 2 · a learning rate per part
 //
-// The model's backbone is frozen up to its fusion stage (`layer1`). Return one Adam optimizer with two parameter groups: the backbone's **still-trainable** stages at `1e-4` (pretrained: adapt slowly) and every new part — depth branch, bridge, decoder — at `1e-3` (random start: learn fast). Frozen parameters stay out. Write it without `FusionTraining`'s helpers.
+// The grafted model's backbone is frozen up to its fusion stage (`layer1`). Return one Adam optimizer with two parameter groups: model A's **still-trainable** parts — its backbone stages after the fusion point and its decoder — at `1e-4` (trained already: adapt slowly), and every new part — depth branch and bridge — at `1e-3` (random start: learn fast). Frozen parameters stay out. Write it without the kit's helpers (`Grafting`, `FusionTraining`).
 //
 // <details><summary>Hint</summary>
 //
-// `optim.Adam(new Adam.ParamGroup[] { new(someParameters, lr: 1e-4), new(otherParameters, lr: 1e-3) })`. `model.Rgb.Backbone.parameters()` are the pretrained ones; `p.requires_grad` tells frozen from trainable; compare parameters by `p.Handle` to find the model's parameters that are not the backbone's.
+// `optim.Adam(new Adam.ParamGroup[] { new(someParameters, lr: 1e-4), new(otherParameters, lr: 1e-3) })`. `model.Rgb.parameters()` are model A's (backbone and decoder); `model.Depth` and `model.Bridge` are the new parts; `p.requires_grad` tells frozen from trainable.
 // </details>
 //
-// ── cell 39 ────────────────────────────────────────────────────────────
+// ── cell 44 ────────────────────────────────────────────────────────────
 optim.Optimizer MyOptimizer(RgbdSegmenter model)
 {
     // Your code here.
     throw new NotImplementedException();
 }
 
-// ── cell 40 ────────────────────────────────────────────────────────────
+// ── cell 45 ────────────────────────────────────────────────────────────
 Exercises.CheckLearningRatePerPart(MyOptimizer);
 
 // ── end of the notebook ────────────────────────────────────────────────────────

@@ -30,15 +30,13 @@ public static class Notebook02
     /// <summary>Exercise 02.2: one optimizer, a learning rate per part.</summary>
     public static optim.Optimizer MakeOptimizer(RgbdSegmenter model)
     {
-        var backbone = model.Rgb.Backbone;
-        // Pretrained stages after the fusion point: trainable, but they already know a lot, so they move slowly.
-        var fineTuned = backbone.parameters().Where(p => p.requires_grad).ToList();
-        // Everything else that trains is new (depth branch, bridge, decoder): random start, learn fast.
-        var pretrained = backbone.parameters().Select(p => p.Handle).ToHashSet();
-        var fresh = model.parameters().Where(p => p.requires_grad && !pretrained.Contains(p.Handle)).ToList();
+        // Model A (backbone stages after the fusion point, and its decoder): trained already, so it moves slowly.
+        var modelA = model.Rgb.parameters().Where(p => p.requires_grad).ToList();
+        // The new parts (depth branch, bridge): random start, learn fast.
+        var fresh = model.Depth.parameters().Concat(model.Bridge.parameters()).Where(p => p.requires_grad).ToList();
         return optim.Adam(new Adam.ParamGroup[]
         {
-            new(fineTuned, lr: 1e-4),
+            new(modelA, lr: 1e-4),
             new(fresh, lr: 1e-3),
         });
     }

@@ -56,8 +56,8 @@ public class Exercises02Tests
     public void TheKitsOwnGroupsPassToo() =>
         ExerciseAssert.Right(Exercises.CheckLearningRatePerPart(m => optim.Adam(new Adam.ParamGroup[]
         {
-            new(FusionTraining.FineTunedParameters(m.Rgb.Backbone), lr: 1e-4),
-            new(FusionTraining.NewParameters(m, m.Rgb.Backbone), lr: 1e-3),
+            new(Grafting.PretrainedParameters(m), lr: 1e-4),
+            new(Grafting.NewParameters(m), lr: 1e-3),
         })));
 
     [Fact]
@@ -69,15 +69,23 @@ public class Exercises02Tests
             "'rgb.backbone.layer2.0.conv1.weight' gets learning rate 0.001, expected 0.0001");
 
     [Fact]
-    public void ForgettingTheBackboneGroupIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckLearningRatePerPart(m => optim.Adam(FusionTraining.NewParameters(m, m.Rgb.Backbone), lr: 1e-3)),
+    public void ForgettingModelAsGroupIsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckLearningRatePerPart(m => optim.Adam(Grafting.NewParameters(m), lr: 1e-3)),
             "is in no parameter group");
+
+    [Fact]
+    public void TreatingTheTrainedDecoderAsNewIsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckLearningRatePerPart(m => optim.Adam(new Adam.ParamGroup[]
+        {
+            new(FusionTraining.FineTunedParameters(m.Rgb.Backbone), lr: 1e-4),
+            new(FusionTraining.NewParameters(m, m.Rgb.Backbone), lr: 1e-3),   // decoder, depth branch, bridge
+        })), "'rgb.decoder.", "gets learning rate 0.001, expected 0.0001", "A's decoder");
 
     [Fact]
     public void GivingFrozenStagesToTheOptimizerIsNamed() =>
         ExerciseAssert.Wrong(Exercises.CheckLearningRatePerPart(m => optim.Adam(new Adam.ParamGroup[]
         {
-            new(m.Rgb.Backbone.parameters(), lr: 1e-4),
-            new(FusionTraining.NewParameters(m, m.Rgb.Backbone), lr: 1e-3),
+            new(m.Rgb.parameters(), lr: 1e-4),
+            new(Grafting.NewParameters(m), lr: 1e-3),
         })), "'rgb.backbone.conv1.weight' is frozen but was given to the optimizer");
 }
