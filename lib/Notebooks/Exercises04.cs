@@ -3,85 +3,171 @@ using static TorchSharp.torch;
 
 namespace Tutorials.Notebooks;
 
-// Notebook 04: weight interpolation over two state dicts, and averaging the members' probabilities.
+// Notebook 04: two steps the notebook does not take itself — a uniform "soup" of several fine-tuned copies (the
+// notebook mixes two), and the out-of-fold features that let stacking use every training row (the notebook fits its
+// meta-classifier on a held-out split). The references are written from the definitions, independent of lib/Combining.
 public static partial class Exercises
 {
     /// <summary>
-    /// Exercise 04.1. <paramref name="interpolate"/>(θ₁, θ₂, α) must return a new state dict with, for every name,
-    /// (1 − α)·θ₁[name] + α·θ₂[name], leaving θ₁ and θ₂ unchanged. Checked on the state dicts of two small
-    /// two-layer networks (3 → 4 → 2) with α = 0.25 and α = 1.
+    /// Exercise 04.1. <paramref name="soup"/>(models) must return a new state dict whose every floating-point entry is
+    /// the mean of that entry over all the models, (θ₁ + … + θₙ) / n; integer entries (BatchNorm's
+    /// <c>num_batches_tracked</c>, a count) keep the first model's value and type. The models stay unchanged. Checked on
+    /// three small networks with a BatchNorm layer (Linear 3 → 4, BatchNorm1d, ReLU, Linear 4 → 2).
     /// </summary>
-    public static ExerciseVerdict CheckInterpolate(Func<Dictionary<string, Tensor>, Dictionary<string, Tensor>, double, Dictionary<string, Tensor>> interpolate) =>
-        Judge("Exercise 04.1 (weight interpolation θ = (1 − α)·θ₁ + α·θ₂)", () =>
+    public static ExerciseVerdict CheckSoup(Func<IReadOnlyList<Dictionary<string, Tensor>>, Dictionary<string, Tensor>> soup) =>
+        Judge("Exercise 04.1 (a uniform soup of n fine-tuned copies)", () =>
         {
             SeedForCheck(401);
-            Dictionary<string, Tensor> NewStateDict() => nn.Sequential(("fc1", nn.Linear(3, 4)), ("act", nn.ReLU()), ("fc2", nn.Linear(4, 2)))
-                .state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
-            var first = NewStateDict();
-            var second = NewStateDict();
-            var firstCopy = first.ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-            var secondCopy = second.ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-
-            foreach (var alpha in new[] { 0.25, 1.0 })
+            Dictionary<string, Tensor> NewStateDict(long batches)
             {
-                var got = NotNull(interpolate(first, second, alpha), "function");
-                foreach (var (name, original) in firstCopy)
-                    if (!Identical(first[name], original) || !Identical(second[name], secondCopy[name]))
-                        throw new WrongAnswer($"Your function changed the input '{name}' in place (mul_, add_, copy_ …). θ₁ and θ₂ are two trained models; " +
-                                              "build new tensors for the result instead (θ₁[name] * (1 - α) + θ₂[name] * α).");
-                var missing = first.Keys.Except(got.Keys).ToList();
-                if (missing.Count > 0)
-                    throw new WrongAnswer($"The result has no entry '{missing[0]}'" + (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : "") +
-                                          ". Every entry of the state dict is mixed: loop over θ₁'s keys.");
-                var extra = got.Keys.Except(first.Keys).ToList();
-                if (extra.Count > 0)
-                    throw new WrongAnswer($"The result has an entry '{extra[0]}' that θ₁ does not have; keep θ₁'s names so that load_state_dict finds them.");
-                foreach (var name in first.Keys)
-                {
-                    var expected = first[name] * (1 - alpha) + second[name] * alpha;
-                    var problem = Difference(got[name], expected, $"With α = {alpha}, '{name}'", 1e-6);
-                    if (problem is null) continue;
-                    if (Same(got[name], first[name] * alpha + second[name] * (1 - alpha), 1e-6))
-                        throw new WrongAnswer($"{problem} That is α·θ₁ + (1 − α)·θ₂: α and 1 − α are swapped. α = 0 must give θ₁ and α = 1 must give θ₂.");
-                    if (Same(got[name], (first[name] + second[name]) / 2, 1e-6))
-                        throw new WrongAnswer($"{problem} That is the plain average (α = 0.5) whatever α is: weight θ₁ by (1 − α) and θ₂ by α.");
-                    if (Same(got[name], first[name], 1e-6) || Same(got[name], second[name], 1e-6))
-                        throw new WrongAnswer($"{problem} That is one of the two models unchanged: mix them, (1 − α)·θ₁ + α·θ₂.");
-                    throw new WrongAnswer($"{problem} Compute θ₁[name] * (1 - α) + θ₂[name] * α for every name.");
-                }
+                var net = nn.Sequential(("fc1", nn.Linear(3, 4)), ("bn", nn.BatchNorm1d(4)), ("act", nn.ReLU()), ("fc2", nn.Linear(4, 2)));
+                net.train();
+                using (torch.no_grad()) for (int i = 0; i < batches; i++) net.call(torch.randn(8, 3));   // running statistics that differ
+                return net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
             }
-            return "Every entry is (1 − α)·θ₁ + α·θ₂, α = 1 gives θ₂ exactly, and the two models you started from are untouched.";
+            var models = new[] { NewStateDict(1), NewStateDict(2), NewStateDict(3) };
+            var copies = models.Select(m => m.ToDictionary(kv => kv.Key, kv => kv.Value.clone())).ToArray();
+            var got = NotNull(soup(models), "function");
+
+            for (int i = 0; i < models.Length; i++)
+                foreach (var (name, original) in copies[i])
+                    if (!Identical(models[i][name], original))
+                        throw new WrongAnswer($"Your function changed model {i}'s '{name}' in place (add_, div_, copy_ …). The fine-tuned copies " +
+                                              "are finished models; build new tensors for the soup.");
+            var names = models[0].Keys.ToList();
+            var missing = names.Except(got.Keys).ToList();
+            if (missing.Count > 0)
+                throw new WrongAnswer($"The soup has no entry '{missing[0]}'" + (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : "") +
+                                      ". Every entry of the state dict goes into the soup — parameters and buffers (BatchNorm's running statistics) alike.");
+            var extra = got.Keys.Except(names).ToList();
+            if (extra.Count > 0)
+                throw new WrongAnswer($"The soup has an entry '{extra[0]}' that the models do not have; keep their names so that load_state_dict finds them.");
+            foreach (var name in names)
+            {
+                var first = models[0][name];
+                if (!first.is_floating_point())
+                {
+                    if (got[name].dtype != first.dtype)
+                        throw new WrongAnswer($"'{name}' came back as {got[name].dtype}, but it is a {first.dtype} count (how many batches BatchNorm " +
+                                              "has seen), not a weight: dividing it turned it into a fraction. Keep the first model's value as it is.");
+                    if (!Identical(got[name], first))
+                        throw new WrongAnswer($"'{name}' is {N(got[name].to_type(ScalarType.Float64).item<double>())}; keep the first model's count " +
+                                              $"({first.item<long>()}): it is bookkeeping, not something to average.");
+                    continue;
+                }
+                var expected = SoupReference(models, name, SoupMistake.None);
+                var problem = Difference(got[name], expected, $"'{name}'", 1e-6);
+                if (problem is null) continue;
+                if (Same(got[name], SoupReference(models, name, SoupMistake.Running), 1e-6))
+                    throw new WrongAnswer($"{problem} That is a running pairwise average, θ ← (θ + θₖ) / 2 (e.g. the notebook's Interpolate at α = 0.5, " +
+                                          "applied model after model): the last model weighs ½, the first two ¼ each. A uniform soup weighs each of the n " +
+                                          "models 1/n: sum them and divide by n (or mix in model k with α = 1/k).");
+                if (Same(got[name], SoupReference(models, name, SoupMistake.FirstTwo), 1e-6))
+                    throw new WrongAnswer($"{problem} That is the average of the first two models only; the soup takes all {models.Length}.");
+                if (Same(got[name], SoupReference(models, name, SoupMistake.Sum), 1e-6))
+                    throw new WrongAnswer($"{problem} That is the sum of the models; divide by their number.");
+                if (Same(got[name], SoupReference(models, name, SoupMistake.HalfSum), 1e-6))
+                    throw new WrongAnswer($"{problem} That divides the sum by 2 whatever n is: divide by models.Count.");
+                throw new WrongAnswer($"{problem} For every name: the sum of models[i][name] over i, divided by models.Count.");
+            }
+            return "Each weight of the soup is the plain mean over the copies and the counts stay counts. A soup of copies fine-tuned from one " +
+                   "pretrained start costs one model at inference; re-measure its BatchNorm statistics before using it, as the notebook does.";
         });
 
     /// <summary>
-    /// Exercise 04.2. <paramref name="averageProbabilities"/>(logitsA, logitsB) must return the ensemble's class
-    /// probabilities: the mean of the two members' softmax probabilities (softmax over the classes, dim 1).
-    /// Checked on 3 rows × 4 classes.
+    /// Exercise 04.2. <paramref name="outOfFold"/>(rows, folds, trainOn) must return the out-of-fold features of a member:
+    /// row i belongs to fold i % folds; for each fold, <c>trainOn(rows outside the fold)</c> gives a trained member
+    /// (a function from row numbers to their (n, C) probabilities), which predicts the fold's rows; the result holds every
+    /// row's prediction at that row's position, (rows, C). Checked with 10 rows, 3 classes, 3 folds and a member that
+    /// memorises its training rows (one-hot, sure and right on them) and predicts its training rows' class frequencies
+    /// elsewhere.
     /// </summary>
-    public static ExerciseVerdict CheckAverageProbabilities(Func<Tensor, Tensor, Tensor> averageProbabilities) =>
-        Judge("Exercise 04.2 (an ensemble averages probabilities)", () =>
+    public static ExerciseVerdict CheckOutOfFold(Func<int, int, Func<long[], Func<long[], Tensor>>, Tensor> outOfFold) =>
+        Judge("Exercise 04.2 (out-of-fold features for stacking)", () =>
         {
-            SeedForCheck(402);
-            var a = torch.randn(3, 4) * 3;
-            var b = torch.randn(3, 4) * 3;
-            var got = NotNull(averageProbabilities(a, b), "function");
-            var expected = (a.softmax(1) + b.softmax(1)) / 2;
-            var problem = Difference(got, expected, "Your probabilities", 1e-5);
-            if (problem is null)
-                return "Each member's logits become probabilities first, then the ensemble averages them; every row sums to 1.";
-            if (got.shape.Length == 2 && got.shape[0] == 3 && got.shape[1] == 4)
+            const int rows = 10, folds = 3, classes = 3;
+            long[] labels = { 0, 1, 2, 1, 0, 2, 2, 1, 0, 0 };
+            var trained = new List<HashSet<long>>();
+            var leaks = new List<(long Row, int Member)>();
+            Func<long[], Tensor> TrainOn(long[] trainRows)
             {
-                var rowSums = got.detach().sum(1);
-                if (Same(got, ((a + b) / 2).softmax(1), 1e-5))
-                    throw new WrongAnswer($"{problem} That is the softmax of the averaged logits. The members' logits are on different scales; average what they agree to mean, the probabilities: softmax each, then average.");
-                if (Same(got, (a + b) / 2, 1e-5))
-                    throw new WrongAnswer($"{problem} That is the average of the logits, and its rows do not sum to 1. Apply softmax (dim 1) to each member's logits first.");
-                if (Same(got, (a.softmax(0) + b.softmax(0)) / 2, 1e-5))
-                    throw new WrongAnswer($"{problem} That is a softmax over dim 0 (over the rows): the probabilities of one example are spread over its classes, dim 1.");
-                for (int row = 0; row < 3; row++)
-                    if (Math.Abs(rowSums[row].item<float>() - 1) > 1e-4)
-                        throw new WrongAnswer($"{problem} Row {row} of your result sums to {N(rowSums[row].item<float>())}, but the probabilities of one example sum to 1.");
+                if (trainRows is null || trainRows.Length == 0)
+                    throw new WrongAnswer("trainOn was called with no rows: a member needs the rows outside its fold to learn from.");
+                var seen = trainRows.ToHashSet();
+                int member = trained.Count;
+                trained.Add(seen);
+                return predictRows =>
+                {
+                    foreach (var r in predictRows) if (seen.Contains(r)) leaks.Add((r, member));
+                    return torch.tensor(predictRows.SelectMany(r => MemberOutput(seen, r, labels, classes)).Select(v => (float)v).ToArray(),
+                        new long[] { predictRows.Length, classes });
+                };
             }
-            throw new WrongAnswer($"{problem} Compute (logitsA.softmax(1) + logitsB.softmax(1)) / 2.");
+            var got = NotNull(outOfFold(rows, folds, TrainOn), "function");
+
+            if (leaks.Count > 0)
+            {
+                var (row, member) = leaks[0];
+                throw new WrongAnswer($"Row {row} was predicted by a member that trained on it (member {member}, trained on {trained[member].Count} rows). " +
+                    "Its features are then the member's in-sample output — here one-hot, sure and right, as over-confident as a member on its own " +
+                    "training rows — and a meta-classifier fitted on them learns to trust confidence that new data will not have. Each fold must be " +
+                    "predicted by a member trained on the other folds only.");
+            }
+            if (trained.Count != folds)
+                throw new WrongAnswer($"You trained {trained.Count} member(s); out-of-fold with {folds} folds trains one per fold ({folds}), each on the " +
+                                      "rows outside its fold.");
+            var expected = OutOfFoldReference(rows, folds, labels, classes, inOrder: true);
+            var problem = Difference(got, expected, "Your features", 1e-6);
+            if (problem is null)
+                return "Every row's features come from a member that never saw it, so the meta-classifier learns from outputs as (un)sure as on new " +
+                       $"data — and all {rows} rows serve, not only a held-out split. The price: {folds} extra trainings per member.";
+            if (Same(got, OutOfFoldReference(rows, folds, labels, classes, inOrder: false), 1e-6))
+                throw new WrongAnswer($"{problem} Those are the right predictions in fold order (fold 0's rows, then fold 1's …). Put each prediction " +
+                                      "back at its row's position (features.index_copy_(0, foldRows, predictions)), so that row i stays row i.");
+            throw new WrongAnswer($"{problem} Row i is in fold i % {folds}; its member trains on every row outside that fold.");
         });
+
+    enum SoupMistake { None, Running, FirstTwo, Sum, HalfSum }
+
+    static Tensor SoupReference(IReadOnlyList<Dictionary<string, Tensor>> models, string name, SoupMistake m)
+    {
+        var x = models.Select(d => ToArray(d[name].reshape(d[name].numel(), 1))).Select(a => a.Select(r => r[0]).ToArray()).ToArray();
+        int len = x[0].Length;
+        var result = new double[len];
+        for (int j = 0; j < len; j++)
+            result[j] = m switch
+            {
+                SoupMistake.Running => x.Skip(1).Aggregate(x[0][j], (acc, next) => (acc + next[j]) / 2),
+                SoupMistake.FirstTwo => (x[0][j] + x[1][j]) / 2,
+                SoupMistake.Sum => x.Sum(a => a[j]),
+                SoupMistake.HalfSum => x.Sum(a => a[j]) / 2,
+                _ => x.Sum(a => a[j]) / x.Length,
+            };
+        return torch.tensor(result).reshape(models[0][name].shape);
+    }
+
+    // The memorising member: one-hot and right on its training rows; elsewhere its training rows' class frequencies.
+    static double[] MemberOutput(HashSet<long> trainRows, long row, long[] labels, int classes)
+    {
+        if (trainRows.Contains(row)) return Enumerable.Range(0, classes).Select(c => c == labels[row] ? 1.0 : 0.0).ToArray();
+        return Enumerable.Range(0, classes).Select(c => trainRows.Count(r => labels[r] == c) / (double)trainRows.Count).ToArray();
+    }
+
+    static Tensor OutOfFoldReference(int rows, int folds, long[] labels, int classes, bool inOrder)
+    {
+        var output = new List<double[]>(new double[rows][]);
+        var foldOrder = new List<double[]>();
+        for (int f = 0; f < folds; f++)
+        {
+            var train = Enumerable.Range(0, rows).Where(i => i % folds != f).Select(i => (long)i).ToHashSet();
+            foreach (var r in Enumerable.Range(0, rows).Where(i => i % folds == f))
+            {
+                var p = MemberOutput(train, r, labels, classes);
+                output[r] = p;
+                foldOrder.Add(p);
+            }
+        }
+        var chosen = inOrder ? output : foldOrder;
+        return torch.tensor(chosen.SelectMany(r => r).ToArray(), new long[] { rows, classes });
+    }
 }

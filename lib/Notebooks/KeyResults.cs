@@ -1,3 +1,6 @@
+using Microsoft.Data.Analysis;
+using Tutorials.Environment;
+
 namespace Tutorials.Notebooks;
 
 /// <summary>
@@ -41,5 +44,34 @@ public static class KeyResults
             ["seeds"] = locked.Count, ["tsne_seconds"] = tsneSeconds,
             ["top_layers_step_seconds"] = cost.TopLayersStepSeconds, ["full_finetune_step_seconds"] = cost.FullStepSeconds,
         };
+    }
+
+    /// <summary>
+    /// States every key result for the runner and the tests (<see cref="Results.Report"/>) without printing them: the
+    /// learner reads <see cref="Table"/> instead. Keys ending in "seconds" carry the unit s. Returns how many were stated.
+    /// </summary>
+    public static int ReportSilently(IReadOnlyDictionary<string, double> results)
+    {
+        foreach (var (k, v) in results) Results.Report(k, v, k.EndsWith("seconds", StringComparison.Ordinal) ? "s" : null);
+        return results.Count;
+    }
+
+    /// <summary>
+    /// The notebook's results in one small table: per variant, recall@1 both ways and zero-shot accuracy on the test
+    /// images of the held-out classes (descriptions, bare names), as means over the seeds of the run; a last row gives
+    /// chance.
+    /// </summary>
+    public static DataFrame Table(SeedRuns before, SeedRuns margin, SeedRuns hadsell, SeedRuns infoNce, SeedRuns locked,
+        double chanceR1, int heldOutClasses)
+    {
+        var v = new[] { before, margin, hadsell, infoNce, locked };
+        static string P(double x) => x.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
+        return new DataFrame(
+            new StringDataFrameColumn("variant", v.Select(r => r.Name).Append("chance")),
+            new Int32DataFrameColumn("seeds", v.Select(r => r.Count).Append(0)),
+            new StringDataFrameColumn("image→text R@1", v.Select(r => P(r.Mean("i2t_r1"))).Append(P(chanceR1))),
+            new StringDataFrameColumn("text→image R@1", v.Select(r => P(r.Mean("t2i_r1"))).Append(P(chanceR1))),
+            new StringDataFrameColumn("zero-shot, descriptions", v.Select(r => P(r.Mean("zero_shot_described"))).Append(P(1.0 / heldOutClasses))),
+            new StringDataFrameColumn("zero-shot, names", v.Select(r => P(r.Mean("zero_shot_names"))).Append(P(1.0 / heldOutClasses))));
     }
 }

