@@ -11,8 +11,9 @@ namespace Tutorials.Combining;
 /// regression): with a few hundred rows to learn from, anything bigger overfits.
 /// <para>
 /// It must be trained on rows the members did <b>not</b> train on (a held-out split, or out-of-fold predictions).
-/// On their own training rows the members are over-confident and almost always right, so a meta-classifier
-/// trained there learns "trust whoever is most confident" — which fails exactly on new data.
+/// On their own training rows a member's outputs are not what it gives on new rows (a member that can memorise is
+/// right and sure there; notebook 04 prints, for its members, how accuracy and confidence differ between the two), so a
+/// meta-classifier trained there learns how to weigh outputs the members will never give again.
 /// </para>
 /// </summary>
 public sealed class StackingClassifier : nn.Module<Tensor, Tensor>
