@@ -54,7 +54,7 @@ static class PreflightCells
                 if (step > 0) stepSeconds.Add(clock.Elapsed.TotalSeconds);   // step 0 warms up (allocations, kernel choice)
             }
             stepSeconds.Sort();
-            Tutorials.Results.Report("{{CalibrationResult}}", stepSeconds[stepSeconds.Count / 2], "s")
+            Tutorials.Environment.Results.Report("{{CalibrationResult}}", stepSeconds[stepSeconds.Count / 2], "s")
             """),
     ];
 }
