@@ -19,7 +19,7 @@ public static partial class Exercises
 {
     /// <summary>
     /// Exercise 01.1. <paramref name="normalize"/>(features, enrolment) must standardise every row of
-    /// <paramref name="features"/> with the per-feature mean and standard deviation of <paramref name="enrolment"/>
+    /// <c>features</c> with the per-feature mean and standard deviation of <c>enrolment</c>
     /// (a few recordings the new speaker made beforehand): (x − mean_enrolment) / std_enrolment, per column.
     /// Checked on 8 recordings × 4 features and 5 enrolment recordings whose statistics differ from the 8 rows'.
     /// </summary>

@@ -36,7 +36,7 @@ public static class HeadTraining
     public static optim.Optimizer NewOptimizer(FusionClassifier head) => optim.Adam(head.parameters(), lr: LearningRate, weight_decay: WeightDecay);
 
     /// <summary>
-    /// Trains a new classifier reading <paramref name="inputs"/> of <paramref name="train"/> and reports
+    /// Trains a new classifier reading <paramref name="modalities"/> of <paramref name="train"/> and reports
     /// <c>val_accuracy</c> on <paramref name="validation"/> after every epoch (null: no validation).
     /// <paramref name="extra"/> are further per-row tensors that ride along with each batch, e.g. a teacher's soft
     /// targets; <paramref name="loss"/> maps (logits, labels, extra) to the loss, cross-entropy on the labels when
