@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using TorchSharp;
 using Tutorials.Audio;
 using static TorchSharp.torch;
@@ -27,17 +26,7 @@ public static class AudioEncoderLoader
     public static AudioEncoder Load(Device? device = null, string? path = null, string? expectedSha256 = Sha256)
     {
         TorchSharpNativeFix.Apply();
-        path ??= DataFiles.Find(RelativePath, Regenerate);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Audio encoder weights not found at '{path}'. Regenerate them: {Regenerate}", path);
-        if (expectedSha256 is not null)
-        {
-            var actual = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
-            if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException(
-                    $"'{path}' has SHA-256 {actual}, expected {expectedSha256}. The file is damaged, a Git LFS pointer, or from another run. " +
-                    $"Restore it with 'git checkout -- {RelativePath}', or regenerate it ({Regenerate}) and pass expectedSha256: null.");
-        }
+        path = CommittedWeights.Checked("Audio encoder", RelativePath, Regenerate, path, expectedSha256);
         var encoder = new AudioEncoder();
         encoder.load(path);
         if (device is not null) encoder.to(device);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using TorchSharp;
 using Tutorials.Data;
 using Tutorials.Segmentation;
@@ -29,17 +28,7 @@ public static class RgbSegmenterLoader
     public static ResNetSegmenter Load(Device? device = null, string? path = null, string? expectedSha256 = Sha256)
     {
         TorchSharpNativeFix.Apply();
-        path ??= DataFiles.Find(RelativePath, Regenerate);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"RGB segmenter weights not found at '{path}'. Regenerate them: {Regenerate}", path);
-        if (expectedSha256 is not null)
-        {
-            var actual = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
-            if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException(
-                    $"'{path}' has SHA-256 {actual}, expected {expectedSha256}. The file is damaged, a Git LFS pointer, or from another run. " +
-                    $"Restore it with 'git checkout -- {RelativePath}', or regenerate it ({Regenerate}) and pass expectedSha256: null.");
-        }
+        path = CommittedWeights.Checked("RGB segmenter", RelativePath, Regenerate, path, expectedSha256);
         var model = new ResNetSegmenter(ImageNetResNet.Load(), numClasses: SyntheticRgbd.ClassNames.Count);
         model.Decoder.load(path, strict: true);
         model.eval();

@@ -69,10 +69,11 @@ public sealed class DotnetReplTests : IDisposable
         string[] sources =
         [
             setup,
-            "Tutorials.ImagePlots.ImageGrid(TorchSharp.torch.rand(3, 8, 8), new[] { \"a\", \"b\", \"c\" })",
+            "Tutorials.Display.ImagePlots.ImageGrid(TorchSharp.torch.rand(3, 8, 8), new[] { \"a\", \"b\", \"c\" })",
             """
             using TorchSharp;
             using Tutorials.Training;
+            using Tutorials.Data;
             Tutorials.Kit.Seed(0);
             var x = torch.randn(64, 4);
             var y = (x[.., 0] > 0).to_type(torch.ScalarType.Int64);
