@@ -33,10 +33,13 @@ public static class RunSize
     /// <summary>The size a notebook's first cell asks for (the environment variable still wins).</summary>
     public static void Choose(string size) => _chosen = Parse(size, $"Kit.Setup(size: \"{size}\")");
 
-    /// <summary>What each size costs, roughly, for the setup line (the runner's measured figures are in each notebook's header).</summary>
+    /// <summary>
+    /// What each size does, for the setup line. No minutes are typed here: the runner's measured figures for each size are
+    /// in each notebook's header ("Cost on 2 CPU cores"), where a run that was not measured says so.
+    /// </summary>
     public static string CostOf(string size) => size == Study
-        ? "3 seeds and the ablations: 15–25 min for a training notebook on 2 cores"
-        : "each notebook in a few minutes on 2 cores; change to \"study\" for 3 seeds and the ablations";
+        ? "3 seeds and the ablations, many times the learner run (see the header's cost line)"
+        : "minutes, as the header's cost line says; change to \"study\" for 3 seeds and the ablations";
 
     static string? FromEnvironment()
     {
