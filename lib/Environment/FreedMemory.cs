@@ -27,7 +27,10 @@ public static class FreedMemory
         if (_unavailable) return;
         try
         {
+            long before = ResidentBytes();
             MallocTrim(0);
+            Trims++;
+            _residentBeforeTrim = before;
             _residentAfterTrim = ResidentBytes();
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
@@ -39,19 +42,50 @@ public static class FreedMemory
     /// <summary>Default for <see cref="ReturnToSystemIfGrown"/>: 128 MB.</summary>
     public const long DefaultGrowth = 128L << 20;
 
-    static long _residentAfterTrim;
+    /// <summary>
+    /// The growth <see cref="ReturnToSystemIfGrown"/> allows when not given one: <see cref="DefaultGrowth"/>, or
+    /// <c>TUTORIALS_TRIM_GROWTH_MB</c> when set (read once; for measuring the trade of speed for memory, e.g. by the
+    /// benchmarks; a larger value trims less often and lets the peak rise by up to that much).
+    /// </summary>
+    public static long Growth { get; } = GrowthFromEnvironment();
+
+    /// <summary>How many trims this process has done (the benchmarks print it per step).</summary>
+    public static int Trims { get; private set; }
+
+    static long GrowthFromEnvironment()
+    {
+        var text = System.Environment.GetEnvironmentVariable("TUTORIALS_TRIM_GROWTH_MB");
+        if (string.IsNullOrWhiteSpace(text)) return DefaultGrowth;
+        if (!long.TryParse(text.Trim(), out long mb) || mb < 0)
+            throw new ArgumentException(
+                $"TUTORIALS_TRIM_GROWTH_MB must be a whole number of megabytes ≥ 0, got '{text}'. Unset it for the default (128).");
+        return mb << 20;
+    }
+
+    static long _residentAfterTrim, _residentBeforeTrim;
 
     /// <summary>
-    /// <see cref="ReturnToSystem"/>, but only when resident memory has grown by more than <paramref name="growthBytes"/>
-    /// since the last trim. Why not every step: a trim hands pages back that the next step must fault in again; measured
-    /// on 2 cores (tools/Benchmarks vs-pytorch, quiet) a trim after every step made a training step 1.9–2.5× slower.
-    /// Checking costs one read of /proc/self/statm; the peak stays within <paramref name="growthBytes"/> of the trimmed level.
+    /// <see cref="ReturnToSystem"/>, but only when memory has really grown: by more than <paramref name="growthBytes"/>
+    /// (default <see cref="Growth"/>) since the last trim <i>and</i> past the level that trim started from by half as
+    /// much — or, in any case, by four times <paramref name="growthBytes"/> since the last trim (the ceiling on the peak).
+    /// <para>
+    /// Why the second condition: a trim hands back pages the next step must fault in again. When memory comes straight
+    /// back to where it was before the trim, those pages are the steps' working set (Adam's temporaries, activations),
+    /// not waste; trimming them again every step only costs time — measured with tools/Benchmarks vs-pytorch, a trim
+    /// after about every step on notebook 02's and 03's steps with the old rule (128 MB since the last trim), the
+    /// trainer's whole overhead over a bare loop. Memory that keeps growing past that level (glibc's heap fragmenting,
+    /// as in notebook 04's fine-tunes) is still trimmed. Checking costs one read of /proc/self/statm.
+    /// </para>
     /// </summary>
-    public static void ReturnToSystemIfGrown(long growthBytes = DefaultGrowth)
+    public static void ReturnToSystemIfGrown(long? growthBytes = null)
     {
         if (_unavailable) return;
+        long allowed = growthBytes ?? Growth;
         long resident = ResidentBytes();
-        if (resident < 0 || resident - _residentAfterTrim > growthBytes) ReturnToSystem();
+        if (resident < 0) { ReturnToSystem(); return; }
+        long sinceTrim = resident - _residentAfterTrim;
+        bool pastLastPeak = resident > _residentBeforeTrim + allowed / 2;
+        if (sinceTrim > allowed && pastLastPeak || sinceTrim > 4 * allowed) ReturnToSystem();
     }
 
     /// <summary>Resident bytes of this process from /proc/self/statm (second field, in pages); −1 if unreadable.</summary>

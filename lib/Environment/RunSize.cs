@@ -4,7 +4,8 @@ namespace Tutorials.Environment;
 /// How much work a notebook does, named by purpose. <b>learner</b> (the default) is the run a learner waits for:
 /// each notebook in a few minutes on a 2-core laptop, every taught result shown (the tests assert them in this size).
 /// <b>study</b> repeats the headline comparisons over 3 seeds and runs the ablations: the evidence behind the
-/// claims, for an evening, not for a workshop. Notebooks size their data, epochs and seeds with
+/// claims. It keeps the learner run's data and training length (a notebook's data and epochs are plain constants), so
+/// the learner's figures are the study's first seed; notebooks choose only seeds, ablations and sweeps with
 /// <see cref="Pick{T}"/>, so one notebook serves both.
 /// <para>
 /// Chosen in a notebook's first cell, <c>Tutorials.Kit.Setup(size: "learner")</c>, a line a learner can edit; the

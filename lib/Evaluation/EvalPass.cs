@@ -8,14 +8,23 @@ namespace Tutorials.Evaluation;
 
 /// <summary>
 /// One pass of trained or frozen models over a whole data set, the way every evaluation and feature cache in the
-/// kit runs it: eval mode (dropout off, BatchNorm on its running statistics), no autograd (nothing to train, so no
-/// graph to keep), one dispose scope per chunk (memory stays at one chunk's worth), results joined in row order.
+/// kit runs it: eval mode (dropout off, BatchNorm on its running statistics), inference mode (no autograd: nothing to
+/// train, so no graph to keep, and not even the version counters <c>no_grad</c> still maintains), one dispose scope per
+/// chunk (memory stays at one chunk's worth), results joined in row order.
+/// <para>
+/// A tensor made in inference mode is an <i>inference tensor</i>: autograd refuses to save it for a backward pass
+/// and it cannot be changed in place outside inference mode. So <see cref="Collect(long, int, Func{long, long, Tensor},
+/// nn.Module[], Device?, IProgress{ValueTuple{long, long}}?)"/> joins its chunks after leaving inference mode: what
+/// it returns is an ordinary tensor that a trainable head may be fed with (frozen features, cached once).
+/// </para>
 /// </summary>
 public static class EvalPass
 {
     /// <summary>
-    /// Runs <paramref name="body"/> with every module of <paramref name="models"/> in eval mode and autograd off.
-    /// Afterwards each submodule gets back exactly the mode it had (a frozen BatchNorm kept in eval stays in eval).
+    /// Runs <paramref name="body"/> with every module of <paramref name="models"/> in eval mode and in inference mode
+    /// (autograd off). Afterwards each submodule gets back exactly the mode it had (a frozen BatchNorm kept in eval
+    /// stays in eval). Tensors <paramref name="body"/> returns are inference tensors: return numbers, or use
+    /// <see cref="Collect(long, int, Func{long, long, Tensor}, nn.Module[], Device?, IProgress{ValueTuple{long, long}}?)"/>.
     /// </summary>
     public static T Run<T>(Func<T> body, params nn.Module[] models)
     {
@@ -23,7 +32,7 @@ public static class EvalPass
         foreach (var model in models) model.eval();
         try
         {
-            using var noGrad = torch.no_grad();
+            using var inference = torch.inference_mode();
             return body();
         }
         finally
@@ -45,10 +54,10 @@ public static class EvalPass
         if (chunk < 1)
             throw new ArgumentOutOfRangeException(nameof(chunk), $"Expected a chunk of at least 1 row, got {chunk}.");
         resultDevice ??= CPU;
-        return Run(() =>
+        var parts = new List<Tensor>();
+        try
         {
-            var parts = new List<Tensor>();
-            try
+            Run(() =>
             {
                 for (long start = 0; start < rows; start += chunk)
                 {
@@ -61,13 +70,14 @@ public static class EvalPass
                     parts.Add(result.to(resultDevice).MoveToOuterDisposeScope());
                     progress?.Report((start + count, rows));
                 }
-                return torch.cat(parts, 0);
-            }
-            finally
-            {
-                foreach (var p in parts) p.Dispose();
-            }
-        }, models);
+                return parts.Count;
+            }, models);
+            return Joined(parts);
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+        }
     }
 
     /// <summary>
@@ -81,20 +91,27 @@ public static class EvalPass
         if (batches.Shuffle)
             throw new ArgumentException("Expected unshuffled batches (row order), so that row i of the result is row i of the data. Use batches.WithShuffle(false).", nameof(batches));
         resultDevice ??= CPU;
-        return Run(() =>
+        var parts = new List<Tensor>();
+        try
         {
-            var parts = new List<Tensor>();
-            try
+            Run(() =>
             {
                 batches.ForEach(0, b => parts.Add(step(b).to(resultDevice).MoveToOuterDisposeScope()), device);
-                return torch.cat(parts, 0);
-            }
-            finally
-            {
-                foreach (var p in parts) p.Dispose();
-            }
-        }, models);
+                return parts.Count;
+            }, models);
+            return Joined(parts);
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+        }
     }
+
+    /// <summary>
+    /// The chunks joined in row order, outside inference mode, into an ordinary tensor (see the class comment). One
+    /// chunk is copied: <c>cat</c> of a single tensor hands back that same (inference) tensor.
+    /// </summary>
+    static Tensor Joined(List<Tensor> parts) => parts.Count == 1 ? parts[0].clone() : torch.cat(parts, 0);
 
     /// <summary>
     /// The mean of each per-batch metric over all rows, in eval mode without autograd (see <see cref="Run"/>), one

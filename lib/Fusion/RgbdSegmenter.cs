@@ -42,4 +42,16 @@ public sealed class RgbdSegmenter : nn.Module<Tensor, Tensor, Tensor>
         maps[Stage] = bridge.forward(maps[Stage], depth.forward(depthMaps)); // B's features fused into A's map
         return rgb.ClassScoresFrom(Stage, maps);                               // A's later stages and decoder
     }
+
+    /// <summary>
+    /// <see cref="forward"/>, starting from cached maps of A's frozen stages up to <paramref name="frozenUpTo"/>
+    /// (<see cref="FrozenStageMaps"/>) instead of the images. The fusion stage must not come before
+    /// <paramref name="frozenUpTo"/>: the stages after it would then see fused features, which no cache holds.
+    /// </summary>
+    public Tensor ScoresFrom(IReadOnlyDictionary<string, Tensor> frozenMaps, string frozenUpTo, Tensor depthMaps)
+    {
+        var maps = rgb.FeatureMapsFrom(frozenMaps, frozenUpTo, Stage);        // A, from the cache to the fusion stage
+        maps[Stage] = bridge.forward(maps[Stage], depth.forward(depthMaps));  // B's features fused into A's map
+        return rgb.ClassScoresFrom(Stage, maps);                               // A's later stages and decoder
+    }
 }

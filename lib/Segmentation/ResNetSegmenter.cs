@@ -53,6 +53,28 @@ public sealed class ResNetSegmenter : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// Continues <see cref="FeatureMapsUpTo"/> from stage <paramref name="from"/>, whose map (and the earlier ones the
+    /// decoder reads) <paramref name="maps"/> holds — e.g. cached maps of frozen stages — up to and including
+    /// <paramref name="upTo"/>. Returns every map so far, by name.
+    /// </summary>
+    public Dictionary<string, Tensor> FeatureMapsFrom(IReadOnlyDictionary<string, Tensor> maps, string from, string upTo)
+    {
+        int first = IndexOf(from), last = IndexOf(upTo);
+        if (last < first)
+            throw new ArgumentException($"Cannot continue from {from} up to {upTo}: {upTo} comes before {from}. " +
+                                        $"Cached maps of stages up to {from} cannot serve a model that changes {upTo}'s output.");
+        if (!maps.TryGetValue(from, out var x))
+            throw new ArgumentException($"FeatureMapsFrom(maps, \"{from}\", …) needs the map of {from}; got maps of: {string.Join(", ", maps.Keys)}.");
+        var all = new Dictionary<string, Tensor>(maps);
+        for (int i = first + 1; i <= last; i++)
+        {
+            x = backbone.RunStage(ResNetBackbone.StageNames[i], x);
+            all[ResNetBackbone.StageNames[i]] = x;
+        }
+        return all;
+    }
+
+    /// <summary>
     /// Continues from <paramref name="maps"/> (as <see cref="FeatureMapsUpTo"/> returned them, the map of
     /// <paramref name="stage"/> possibly replaced by a fused one of the same shape): runs the later stages, then the
     /// decoder on layer1..layer4. Returns class scores at the input resolution.

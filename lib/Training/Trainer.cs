@@ -26,7 +26,7 @@ public static class Trainer
     /// <summary>
     /// Trains <paramref name="model"/> for <see cref="TrainerOptions.Epochs"/> passes over <paramref name="train"/>.
     /// <paramref name="loss"/> maps a batch (the tensors of <paramref name="train"/>, on the training device) to one
-    /// number. <paramref name="validate"/>, called after each epoch in eval mode without autograd, returns metrics by
+    /// number. <paramref name="validate"/>, called after each epoch in eval mode and inference mode (no autograd), returns metrics by
     /// name over the whole validation set (open a dispose scope per batch inside it, e.g. with
     /// <see cref="Evaluation.EvalPass.Mean"/>). Null = no validation: "train_loss" is then monitored.
     /// </summary>
@@ -79,7 +79,7 @@ public static class Trainer
                 if (validate is not null)
                 {
                     model.eval();
-                    using (torch.no_grad())
+                    using (torch.inference_mode())   // no autograd, no version counters: only numbers leave it
                         foreach (var (name, value) in validate()) metrics[name] = value;
                 }
                 var record = new EpochRecord(epoch, sum / train.Count, metrics, clock.Elapsed.TotalSeconds,

@@ -77,8 +77,7 @@ Tutorials.Display.AppDisplay.Start("01-feature-concatenation");
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
-var (train, test) = PairedDigits.Load(trainPerDigit: RunSize.Pick(learner: 60, study: 300),
-    testPerDigit: RunSize.Pick(learner: 30, study: 100), seed: 0);
+var (train, test) = PairedDigits.Load(trainPerDigit: 60, testPerDigit: 30, seed: 0);
 Console.WriteLine($"training pairs: {train.Count} (speaker {train.Speaker}), test pairs: {test.Count} (speaker " +
     $"{test.Speaker})");
 
@@ -204,7 +203,7 @@ Console.WriteLine($"ResNet final layer: {resnet.FeatureSize} features, audio enc
 //
 // | the article | the kit (this notebook) | why |
 // |---|---|---|
-// | one `Linear` 1,280 → 5 | `Linear → ReLU → Dropout → Linear`, 384 → 256 → 10 | a hidden layer lets the head combine the two inputs non-linearly (e.g. "trust the voice when the image is blank"); dropout because it trains on few rows (480 in the learner run, 2,400 in the study run) |
+// | one `Linear` 1,280 → 5 | `Linear → ReLU → Dropout → Linear`, 384 → 256 → 10 | a hidden layer lets the head combine the two inputs non-linearly (e.g. "trust the voice when the image is blank"); dropout because it trains on few rows (480) |
 // | ResNet-18's final 512 averaged features | the 256 averaged features of `layer3` | the digits are small grey images, far from ImageNet's photographs; an earlier stage is less specialised. Measured below against the final layer |
 // | wav2vec2 base, mean over time, 768 | the kit's own audio encoder, 128 | no pretrained general speech model is available offline here; the kit pretrains a small one on other speakers and languages (`tools/PretrainAudio`) |
 // | `requires_grad = False` only | `requires_grad = false` **and** `eval()` | without `eval()` BatchNorm normalises with each batch's statistics and overwrites the stored ones: exercise 2 measures it |
@@ -274,7 +273,7 @@ Tutorials.Display.AppDisplay.Show(() => Results.Report("inline_step_weight_max_a
 // The same head, optimizer, number of **epochs** (passes over all training rows) and **seed** (the number that fixes every random draw: initial weights, data order, dropout masks), three times: image features only, audio features only, and both concatenated. A single-modality classifier is nothing special: the same fusion over one named input (`new FusionClassifier([new("image", 256)], classes: 10)`), so its head sees just that input's features. `HeadTraining.Train` (`lib/Notebooks/HeadTraining.cs`, shared with notebook 04) builds each as a `FusionClassifier` over the inputs it reads (`lib/Fusion/FusionClassifier.cs`: a `ConcatFusion`, then a `ClassifierHead`) and runs the kit's trainer — the step above, over shuffled batches, epoch after epoch — with one dispose scope per step, the validation accuracy after every epoch, and live progress.
 //
 // ── cell 22 ────────────────────────────────────────────────────────────
-int epochs = RunSize.Pick(learner: 25, study: 40);
+int epochs = 25;
 (string Name, string[] Modalities)[] kinds =
     [("image only", ["image"]), ("audio only", ["audio"]), ("image + audio (concatenated)", ["image", "audio"])];
 (string Name, FusionClassifier Head, TrainingHistory History) Train(string name, string[] modalities, long seed)

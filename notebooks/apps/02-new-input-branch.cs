@@ -90,10 +90,8 @@ Tutorials.Display.AppDisplay.Start("02-new-input-branch");
 //
 // ── cell 5 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
-int trainScenes = RunSize.Pick(learner: 320, study: 640);
-int valScenes = RunSize.Pick(learner: 64, study: 128);
-int testScenes = RunSize.Pick(learner: 96, study: 192);
-int epochs = RunSize.Pick(learner: 2, study: 4);
+int trainScenes = 320, valScenes = 64, testScenes = 96;
+int epochs = 2;
 int[] seeds = RunSize.Pick(learner: new[] { 0 }, study: new[] { 0, 1, 2 });   // new parts' initialisation, batch order
 int batchSize = 16;
 
@@ -115,7 +113,7 @@ Tutorials.Display.AppDisplay.Show(() => Console.WriteLine($"test pixels: {object
 //
 // ── cell 7 ────────────────────────────────────────────────────────────
 var showcase = Enumerable.Range(0, (int)test.Count)
-    .Where(i => test.Hidden[i].sum().item<long>() > 150).Take(RunSize.Pick(3, 4)).ToList();
+    .Where(i => test.Hidden[i].sum().item<long>() > 150).Take(3).ToList();
 Tutorials.Display.AppDisplay.Show(() => SegmentationPlots.Grid(test.Rgb, test.Depth, test.Mask, [], classNames, showcase), cell: 7);
 
 // ## Model A: a trained RGB segmenter
@@ -196,7 +194,7 @@ Tutorials.Display.AppDisplay.Show(() => FusionTraining.Summary(Grafting.Parts(gr
 
 // ## Training: the fair comparison
 //
-// What does grafting depth onto A buy? Not "A + depth vs a fresh model": A fine-tuned further would improve too, just from more training. The fair opponent is **A fine-tuned further on RGB alone** — same starting weights, same frozen stages (up to `layer1`), same learning rate for A's parts (1e-4), same batches, same number of steps. The only difference is the depth branch and the bridge (1e-3). The loss is per-pixel cross-entropy. After each epoch the **validation** scenes are evaluated for the curves; no epoch is picked by them (the last epoch's weights are kept). Each final model is then measured once on the **test** scenes.
+// What does grafting depth onto A buy? Not "A + depth vs a fresh model": A fine-tuned further would improve too, just from more training. The fair opponent is **A fine-tuned further on RGB alone** — same starting weights, same frozen stages (up to `layer1`), same learning rate for A's parts (1e-4), same batches, same number of steps. The only difference is the depth branch and the bridge (1e-3). The loss is per-pixel cross-entropy. The frozen stages' output never changes (their weights are fixed and their BatchNorm is in eval), so it is computed once per data set (`lib/Fusion/FrozenStageMaps.cs`) and every run trains from those maps instead of the images: the same computation up to float rounding, with less arithmetic per step. After each epoch the **validation** scenes are evaluated for the curves; no epoch is picked by them (the last epoch's weights are kept). Each final model is then measured once on the **test** scenes.
 //
 // One run is one draw: another seed (initialisation of the new parts, order of the batches) gives slightly different figures. So the pair is trained once per seed — three in the study run, one in the learner run — and only what holds over the seeds is claimed.
 //
@@ -206,8 +204,17 @@ Tutorials.Display.AppDisplay.Show(() => FusionTraining.Summary(Grafting.Parts(gr
 var strideOf = Tutorials.Backbones.ResNetBackbone.StageNames.ToDictionary(s => s, modelA.Backbone.StrideOf);
 FusionTraining.Release(grafted, demoOptimizer);   // the demo (A, B, bridge) has served: free its memory now
 
-var valBatches = new TensorBatches(64, valImages, val.Depth, val.Mask, val.Hidden);
-var testBatches = new TensorBatches(64, testImages, test.Depth, test.Mask, test.Hidden);
+// Stages up to the last frozen one see the image alone, and their BatchNorm is in eval: what they compute never
+// changes. So it is computed once per data set and frozen set, then shared by every run, epoch and step (01 and 03
+// cache their frozen extractors the same way). A batch is then [A's frozen maps…, depth, mask(, hidden)].
+var frozenMaps = new Dictionary<string, (FrozenStageMaps Train, FrozenStageMaps Val, FrozenStageMaps Test)>();
+(FrozenStageMaps Train, FrozenStageMaps Val, FrozenStageMaps Test) FrozenMapsOf(ResNetSegmenter a, string upTo)
+{
+    if (!frozenMaps.TryGetValue(upTo, out var maps))
+        frozenMaps[upTo] = maps = (FrozenStageMaps.Compute(a, trainImages, upTo, device),
+            FrozenStageMaps.Compute(a, valImages, upTo, device), FrozenStageMaps.Compute(a, testImages, upTo, device));
+    return maps;
+}
 
 // stage: where depth joins (null = A continues on RGB alone). mode: how the bridge fuses. frozenUpTo: the last frozen
 // backbone stage (layer1 for the headline pair, so both freeze the same weights). seed: initialisation of the new
@@ -220,18 +227,25 @@ RunResult Train(string? stage, FusionMode mode = FusionMode.Residual, string fro
     var a = RgbSegmenterLoader.Load(device);                          // every run starts from the same trained A
     RgbdSegmenter? fused = stage is null ? null : new RgbdSegmenter(a, stage, mode).to(device);
     nn.Module model = fused is null ? a : fused;
-    Func<Tensor[], Tensor> scoresOf = fused is null ? b => a.call(b[0]) : b => fused.call(b[0], b[1]);
 
     FusionTraining.FreezeBackboneUpTo(a.Backbone, frozenUpTo);
+    var (trainMaps, valMaps, testMaps) = FrozenMapsOf(a, frozenUpTo);   // A's frozen stages: computed once
+    int k = trainMaps.Stages.Count;                                     // batches: [maps…, depth, mask(, hidden)]
+    Func<Tensor[], Tensor> scoresOf = fused is null
+        ? b => a.ClassScoresFrom(frozenUpTo, trainMaps.Of(b))           // A's trainable stages and decoder
+        : b => fused.ScoresFrom(trainMaps.Of(b), frozenUpTo, b[k]);     // … with B and the bridge
     var groups = new List<Adam.ParamGroup> { new(Freezer.TrainableParameters(a), lr: 1e-4) };   // A: adapt slowly
     if (fused is not null) groups.Add(new(Grafting.NewParameters(fused), lr: 1e-3));           // B, bridge: learn fast
     var optimizer = optim.Adam(groups);
-    var trainBatches = new TensorBatches([trainImages, train.Depth, train.Mask], batchSize,
+    var trainBatches = new TensorBatches([.. trainMaps.Maps, train.Depth, train.Mask], batchSize,
         shuffle: true, seed: seed, dropLast: true);
+    var valBatches = new TensorBatches(64, [.. valMaps.Maps, val.Depth, val.Mask, val.Hidden]);
+    var testBatches = new TensorBatches(64, [.. testMaps.Maps, test.Depth, test.Mask, test.Hidden]);
     SegmentationMetrics Measure(TensorBatches batches) =>
-        SegmentationMetrics.Evaluate(model, scoresOf, batches, classNames, maskIndex: 2, hiddenIndex: 3, device);
+        SegmentationMetrics.Evaluate(model, scoresOf, batches, classNames, maskIndex: k + 1, hiddenIndex: k + 2,
+            device);
     var history = Trainer.Fit(model, optimizer, trainBatches,
-        loss: b => nn.functional.cross_entropy(scoresOf(b), b[2]),
+        loss: b => nn.functional.cross_entropy(scoresOf(b), b[k + 1]),
         validate: () => Measure(valBatches).ToDictionary("val_"),
         options: new TrainerOptions
         {
@@ -246,7 +260,7 @@ RunResult Train(string? stage, FusionMode mode = FusionMode.Residual, string fro
         testMetrics = Measure(testBatches);                                   // the one look at the test scenes
         using var scope = torch.NewDisposeScope();
         using (torch.no_grad())
-            predicted = scoresOf([testImages[..16].to(device), test.Depth[..16].to(device)])
+            predicted = scoresOf([.. testMaps.Maps.Select(m => m[..16].to(device)), test.Depth[..16].to(device)])
                 .argmax(1).cpu().MoveToOuterDisposeScope();
     }
     double seconds = clock.Elapsed.TotalSeconds;
@@ -411,8 +425,9 @@ Kit.Seed(seeds[0]);
 var residualAtStart = new RgbdSegmenter(freshA, fusionStage, FusionMode.Residual).to(device);
 Kit.Seed(seeds[0]);
 var concatAtStart = new RgbdSegmenter(freshA, fusionStage, FusionMode.Concat).to(device);
+var valImageBatches = new TensorBatches(64, valImages, val.Depth, val.Mask, val.Hidden);   // images, not cached maps
 SegmentationMetrics AtStart(nn.Module m, Func<Tensor[], Tensor> scoresOf) =>
-    SegmentationMetrics.Evaluate(m, scoresOf, valBatches, classNames, maskIndex: 2, hiddenIndex: 3, device);
+    SegmentationMetrics.Evaluate(m, scoresOf, valImageBatches, classNames, maskIndex: 2, hiddenIndex: 3, device);
 var aVal = AtStart(freshA, b => freshA.call(b[0]));
 var residualVal = AtStart(residualAtStart, b => residualAtStart.call(b[0], b[1]));
 var concatVal = AtStart(concatAtStart, b => concatAtStart.call(b[0], b[1]));
@@ -518,7 +533,7 @@ Console.WriteLine("Every fused configuration vs A continued on RGB, validation h
     $"{rgbContinued.Validation.HiddenAccuracy:0.000} → " +
     string.Join(", ", ablation.Select(r => $"{r.Stage}/{r.FrozenUpTo} {r.Validation.HiddenAccuracy:0.000}")));
 
-// **Reading the results.** The numbers above are this run's; the lines printed from them say what they show, and only those are claims. What holds by construction, whatever the run: an RGB model has nothing to go on at hidden pixels (the image is the same with or without the camouflaged object), so model A — and A trained further on RGB — can only guess them from context, and their mIoU on the object classes is capped by that. Whether and by how much grafting depth lifts mIoU and hidden-object accuracy over the same extra training on RGB alone is measured, per seed, in the results table; the sentence under it says whether the gain held on every seed, and the lines on visible-object accuracy say what fine-tuning kept of what A already saw. The ablation (study run) uses one seed per configuration: a difference smaller than the seed-to-seed spread of the headline pair is not evidence that one fusion stage or one frozen set is better. Its two factors answer different questions — *where* depth should join (with the same weights free to adapt), and *what freezing more costs or saves* (with the same fusion point) — so read them separately. (The learner run, what the tests use, trains one seed and skips the ablation; the study run trains three seeds and both factors of the ablation. How many scenes and steps each uses is set once, in the data cell's `RunSize.Pick(learner: …, study: …)` lines.)
+// **Reading the results.** The numbers above are this run's; the lines printed from them say what they show, and only those are claims. What holds by construction, whatever the run: an RGB model has nothing to go on at hidden pixels (the image is the same with or without the camouflaged object), so model A — and A trained further on RGB — can only guess them from context, and their mIoU on the object classes is capped by that. Whether and by how much grafting depth lifts mIoU and hidden-object accuracy over the same extra training on RGB alone is measured, per seed, in the results table; the sentence under it says whether the gain held on every seed, and the lines on visible-object accuracy say what fine-tuning kept of what A already saw. The ablation (study run) uses one seed per configuration: a difference smaller than the seed-to-seed spread of the headline pair is not evidence that one fusion stage or one frozen set is better. Its two factors answer different questions — *where* depth should join (with the same weights free to adapt), and *what freezing more costs or saves* (with the same fusion point) — so read them separately. (The learner run, what the tests use, trains one seed and skips the ablation; the study run trains the same scenes for the same steps with three seeds, and both factors of the ablation. The seeds are chosen in the data cell's `RunSize.Pick(learner: …, study: …)` line, the ablation's configurations in its own cell.)
 //
 // ## What to try next
 //

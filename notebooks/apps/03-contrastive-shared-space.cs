@@ -70,14 +70,12 @@ Tutorials.Display.AppDisplay.Start("03-contrastive-shared-space");
 //
 // No image–caption data set can be had offline, so captions are **generated** (`lib/Data/FashionCaptions.cs`, provenance in `data/fashion-captions/PROVENANCE.md`) for the **real** images of the kit's committed Fashion-MNIST cut (600 training, 400 test images). Each caption names the class (with synonyms: *sweater*, *jumper*, *pullover*) and two attributes **measured on the pixels**: *dark*/*light* (mean intensity of the garment against the median) and *small*/*large* (how much of the frame it covers, against the median of its class). Six phrasings exist; four are used for training, **two only for the test captions**.
 //
-// Training images get one caption each in the learner run (30 per class) and two phrasings each in the study run (50 per class). Splits: training and validation use 7 classes; **sandal, shirt and bag never appear in training** — they are the zero-shot test. Test pairs are unseen images with unseen phrasings. Retrieval counts a caption as correct for an image when it says the same thing (same class and attributes): two dark large coats are equally well described by "a large dark coat".
+// Training images: 30 per class, one caption each. Splits: training and validation use 7 classes; **sandal, shirt and bag never appear in training** — they are the zero-shot test. Test pairs are unseen images with unseen phrasings. Retrieval counts a caption as correct for an image when it says the same thing (same class and attributes): two dark large coats are equally well described by "a large dark coat".
 //
 // ── cell 5 ────────────────────────────────────────────────────────────
 var (trainSplit, testSplit) = (FashionMnist.LoadSmallTrain(), FashionMnist.LoadSmallTest());
 var data = FashionCaptions.Build(trainSplit, testSplit, validationPerClass: 10,
-    // the study run: each training image with two phrasings
-    captionsPerTrainImage: RunSize.Pick(learner: 1, study: 2),
-    trainImagesPerClass: RunSize.Pick<int?>(learner: 30, study: null));    // the learner run: fewer training images
+    captionsPerTrainImage: 1, trainImagesPerClass: 30);
 var (names, heldOut) = (FashionCaptions.PromptNames, FashionCaptions.HeldOutClasses.ToList());
 Console.WriteLine(data.Summary(names));
 Tutorials.Display.AppDisplay.Show(() => data.Preview(names), cell: 5);
@@ -123,11 +121,11 @@ Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(model, depth: 2), cell: 
 
 // ### What unfreezing costs
 //
-// Trainable parameters decide the optimizer's memory (Adam keeps two extra numbers per parameter) and, with the cached frozen parts, the time per step. Below: one training step (forward, backward) of the top-layers setup used here, against the same step through *both full encoders* from pixels and tokens (batch 64; 16 in the learner run), measured by `lib/Notebooks/UnfreezingCost.cs` (`StepTimer` times the steps, `FullFineTuneStep` builds the full setup). How much time the cache can save depends on where the arithmetic is: the cell also counts the ResNet's multiply-adds per stage at the notebook's 64 pixels (per convolution: its weights times the pixels it writes) and prints `layer4`'s share — the part every training step still runs, forwards and backwards. The rest is computed once. Read the measured step times beside it: on a busy or different CPU they can even come out the other way round. Every stage's multiply-adds grow with the number of pixels, so the share stays the same at other image sizes (multiples of 32) while the seconds saved grow with them. The cache also saves memory, which the step times do not show: the full setup keeps the activations of every layer for the backward pass.
+// Trainable parameters decide the optimizer's memory (Adam keeps two extra numbers per parameter) and, with the cached frozen parts, the time per step. Below: one training step (forward, backward) of the top-layers setup used here, against the same step through *both full encoders* from pixels and tokens (batch 16), measured by `lib/Notebooks/UnfreezingCost.cs` (`StepTimer` times the steps, `FullFineTuneStep` builds the full setup). How much time the cache can save depends on where the arithmetic is: the cell also counts the ResNet's multiply-adds per stage at the notebook's 64 pixels (per convolution: its weights times the pixels it writes) and prints `layer4`'s share — the part every training step still runs, forwards and backwards. The rest is computed once. Read the measured step times beside it: on a busy or different CPU they can even come out the other way round. Every stage's multiply-adds grow with the number of pixels, so the share stays the same at other image sizes (multiples of 32) while the seconds saved grow with them. The cache also saves memory, which the step times do not show: the full setup keeps the activations of every layer for the backward pass.
 //
 // ── cell 11 ────────────────────────────────────────────────────────────
 var cost = UnfreezingCost.Measure(model, inputs, trainSplit.Images, data.Train.Select(p => p.Caption).ToList(), device,
-    batch: RunSize.Pick(learner: 16, study: 64), repeats: RunSize.Pick(learner: 1, study: 2));
+    batch: 16, repeats: 1);
 Console.WriteLine($"{cost} on {device}");
 // multiply-adds per stage for one 64×64 image: where the ResNet's arithmetic is
 var perStage = SpaceFigures.MultiplyAddsPerStage(model.Image.Backbone, side: 64, out double layer4Share);
@@ -323,7 +321,7 @@ Console.WriteLine($"before: image→text R@1 {before[0, "i2t_r1"]:P1}, text→im
 // One optimizer, three parameter groups: the pretrained encoder layers move **slowly** (they already know a lot and are easily damaged), the new heads and the temperature move **fast**. `ContrastiveTraining.Fit` (`lib/Notebooks/ContrastiveTraining.cs`) batches the cached inputs with their content keys (for `y = SameKey(keys, keys)`), runs the kit's trainer for the epochs, computes validation recall@1 in both directions on the validation pairs after each epoch, and keeps the best epoch's weights. The test set is only looked at afterwards. `Train` is reused below for the other losses and the locked-text variant.
 //
 // ── cell 22 ────────────────────────────────────────────────────────────
-int epochs = RunSize.Pick(learner: 4, study: 10);
+int epochs = 4;
 
 optim.Optimizer NewOptimizer(ContrastiveModel m) => optim.Adam(
     new (IEnumerable<TorchSharp.Modules.Parameter> Ps, double Lr)[]
@@ -477,8 +475,8 @@ Tutorials.Display.AppDisplay.Show(() => EmbeddingPlots.Spaces(spaces, plotClasse
 // ── cell 37 ────────────────────────────────────────────────────────────
 var tsneClock = System.Diagnostics.Stopwatch.StartNew();
 var tsneChart = EmbeddingPlots.Spaces(spaces, plotClasses, names, both => TSne.Embed(both, perplexity: 30,
-    iterations: RunSize.Pick(learner: 250, study: 750),
-    exaggerationIterations: RunSize.Pick(learner: 100, study: 250), seed: 0), "t-SNE", "t-SNE of the shared space",
+    iterations: 250,
+    exaggerationIterations: 100, seed: 0), "t-SNE", "t-SNE of the shared space",
     heldOut);
 double tsneSeconds = tsneClock.Elapsed.TotalSeconds / spaces.Length;
 Console.WriteLine($"t-SNE of {plotImages.shape[0] * 2} points: {tsneSeconds:F1} s per map");

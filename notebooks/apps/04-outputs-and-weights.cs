@@ -70,8 +70,7 @@ Tutorials.Display.AppDisplay.Start("04-outputs-and-weights");
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 var device = Devices.Default;
-var (train, test) = PairedDigits.Load(trainPerDigit: RunSize.Pick(learner: 60, study: 300),
-    testPerDigit: RunSize.Pick(learner: 30, study: 100), seed: 0);
+var (train, test) = PairedDigits.Load(trainPerDigit: 60, testPerDigit: 30, seed: 0);
 var extractors = PairedDigitExtractors.LoadFrozen(device);      // notebook 01's frozen ResNet and audio encoder
 
 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -90,7 +89,7 @@ Console.WriteLine($"training pairs: {fit.Count} to train on, {held.Count} held o
 // Image only, audio only, and the concatenation classifier — the same classifier (`FusionClassifier` over the inputs each reads), optimizer, epochs and seed as in notebook 01 (`HeadTraining.Train`, shared with it), trained on the 80 % and validated on the held-out 20 %. The concatenation classifier is notebook 01's feature-level fusion; it is the yardstick for everything below.
 //
 // ── cell 6 ────────────────────────────────────────────────────────────
-int epochs = RunSize.Pick(learner: 25, study: 40);
+int epochs = 25;
 var image = HeadTraining.Train(fit, held, ["image"], epochs, seed: 0, device: device,
     label: "image only").Head;
 var audio = HeadTraining.Train(fit, held, ["audio"], epochs, seed: 0, device: device,
@@ -284,11 +283,10 @@ Results.Report("soft_targets_agree_with_labels", teachersAgree);
 // **Over seeds.** One pair of fine-tunes is one draw. The whole experiment — both pairs — is repeated with other seeds (the study run: 3, the learner run: 2), which change the data orders and the new classifier's initial weights (and, for the random starts, every initial weight). The full curve is drawn for the first seed; the others are measured at α = 0, 0.5 and 1. `Layer4FineTunePairs` (`lib/Notebooks/Layer4FineTunePairs.cs`) trains one seed's four fine-tunes and states its seeds; the curve itself is below.
 //
 // ── cell 19 ────────────────────────────────────────────────────────────
-int stageEpochs = RunSize.Pick(learner: 2, study: 5);
+int stageEpochs = 2;
 // a class-balanced subset keeps this CPU-cheap
-var stage = fit.FirstPerDigit(RunSize.Pick(learner: 20, study: 100));
-var bnBatches = new TensorBatches(64, stage.Maps!.index_select(0, torch.arange(0, stage.Count, RunSize.Pick(learner: 1,
-    study: 2))));
+var stage = fit.FirstPerDigit(20);
+var bnBatches = new TensorBatches(64, stage.Maps!);   // the maps that re-measure BatchNorm after mixing
 
 // Seed s: the shared pretrained start fine-tuned twice (two data orders), and two random starts trained the same way.
 Layer4FineTunePairs FineTunePairs(long s) => Layer4FineTunePairs.Train(extractors.ResNet, stage.Maps!, stage.Labels,

@@ -34,6 +34,7 @@ static class VsPyTorchBenchmark
             var w = build(stepsPerRound);
             Console.WriteLine($"\n{w.Name}: {w.Description}");
             var kit = new List<double>(); var bare = new List<double>(); var py = new List<double>();
+            int trimsBefore = FreedMemory.Trims, kitSteps = 0;
             for (int round = 0; round <= rounds; round++)
             {
                 // The three take turns, and who goes first rotates each round, so neither load drift nor a
@@ -44,8 +45,12 @@ static class VsPyTorchBenchmark
                 for (int t = 0; t < turns.Count; t++) turns[(t + round) % turns.Count]();
                 if (round == 0) continue;   // warm-up: first allocations, thread pools, lazy initialisation
                 kit.Add(k); bare.Add(b); if (p is double v) py.Add(v);
-                Console.WriteLine($"  round {round}: kit trainer {k:0.000} s, bare loop {b:0.000} s" + (p is double q ? $", PyTorch {q:0.000} s" : "") + " per step");
+                kitSteps += stepsPerRound;
+                Console.WriteLine($"  round {round}: kit trainer {k:0.000} s, bare loop {b:0.000} s" + (p is double q ? $", PyTorch {q:0.000} s" : "") +
+                                  $" per step; this process resident {ResidentMegabytes()} MB");
             }
+            Console.WriteLine($"  heap trims by the kit's trainer: {FreedMemory.Trims - trimsBefore} in {kitSteps} measured steps " +
+                              $"(plus the warm-up round's; growth allowed {FreedMemory.Growth >> 20} MB)");
             double mk = Median(kit), mb = Median(bare);
             double? mp = py.Count > 0 ? Median(py) : null;
             rows.Add([w.Name, $"{mk:0.000}", $"{mb:0.000}", mp is double m ? $"{m:0.000}" : "—",
@@ -92,6 +97,12 @@ static class VsPyTorchBenchmark
     {
         var s = xs.OrderBy(x => x).ToList();
         return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+    }
+
+    static long ResidentMegabytes()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 >> 20;
     }
 
     static string LoadAverage() =>

@@ -33,6 +33,25 @@ public class EvalPassTests
     }
 
     [Fact]
+    public void RunsInInferenceModeYetCollectReturnsATensorATrainableHeadCanBeFedWith()
+    {
+        var net = Net();
+        var x = torch.randn(6, 4, generator: new torch.Generator(3));
+        Assert.True(EvalPass.Run(() => torch.is_inference_mode_enabled(), net));
+        Assert.False(torch.is_inference_mode_enabled());
+        // The cached features feed a trainable head: autograd must be able to save them for the backward pass.
+        // An inference tensor would make backward() throw ("Inference tensors cannot be saved for backward").
+        foreach (int chunk in new[] { 2, 6 })
+        {
+            var features = EvalPass.Collect(6, chunk, (s, n) => net.call(x.narrow(0, s, n)), [net]);
+            var head = nn.Linear(3, 2);
+            head.call(features).pow(2).sum().backward();
+            Assert.NotNull(head.weight!.grad);
+            features.add_(1);   // and it can be changed in place (an inference tensor cannot, outside inference mode)
+        }
+    }
+
+    [Fact]
     public void EveryModuleGetsItsOwnModeBack()
     {
         var net = Net();
