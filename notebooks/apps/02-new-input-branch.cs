@@ -550,24 +550,29 @@ Console.WriteLine("Every fused configuration vs A continued on RGB, validation h
 //
 // Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/02-new-input-branch.cs`](solutions/02-new-input-branch.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
 //
-// ### Exercise 1 · freeze two stages, and mean it
+// ### Exercise 1 · freeze the convolutions, keep BatchNorm's scale and shift learning
 //
-// Your function is called right after `backbone.train()`. Make `layer1` and `layer2` frozen — and only them: the stem (`conv1`, `bn1`), `layer3` and `layer4` keep training. "Frozen" has two halves: no gradients for their parameters, **and** their BatchNorm layers in eval mode, because BatchNorm's running mean and variance are buffers, not parameters, and move on every training-mode forward pass. The check uses a tiny ResNet with random weights (the same class as the pretrained one, width 4).
+// Above, the stages up to the fusion point are frozen whole. There is a cheap middle way between frozen and fine-tuned: keep every convolution of a stage fixed and let only its BatchNorm layers' per-channel **scale γ and shift β** (their `weight` and `bias`) learn. That is two numbers per channel, yet they re-weight and re-centre every feature the frozen filters compute — enough to adapt a pretrained stage to an input whose statistics have shifted (another camera, other lighting, a new sensor) at almost no cost in parameters, and without touching what the filters know. How much γ and β alone can do was measured by Frankle, Schwab and Morcos ("Training BatchNorm and Only BatchNorm", 2020): on top of random, never-trained convolutions, training only them took deep ResNets to 82% on CIFAR-10.
+//
+// Your function is called right after `backbone.train()`. In `layer1` and `layer2`: every convolution's weight gets no gradients — the 1×1 convolution on `layer2.0`'s shortcut (`downsample.0`) too; every BatchNorm's γ and β stay trainable; and those BatchNorm layers go to **eval mode**, so that their running mean and variance (buffers, not parameters) stay put and small, noisy batches do not rewrite the statistics the pretrained filters were calibrated with. Eval mode changes which statistics normalise, not whether γ and β get gradients: here γ and β do the adapting. (Another recipe, AdaBN, re-estimates the running statistics on the new input instead.) The stem (`conv1`, `bn1`), `layer3` and `layer4` are left as they are. The check uses a tiny ResNet with random weights (the same class as the pretrained one, width 4): it reads the flags and the modes, then takes one SGD step on a random batch and looks at what moved.
+//
+// **Why the kit does not do this for you.** `Freezer.Freeze(backbone, "layer1", "layer2")` freezes a stage whole, γ and β included. And the kit's trainer calls `Freezer.TrainMode` every epoch: `train()`, then eval mode again for each BatchNorm whose parameters are *all* frozen. A BatchNorm whose γ and β learn does not count as frozen, so after every `train()` it is back in training mode and its statistics drift: with this variant your function has to be applied again after each `train()`, in a training loop of your own. That extra step is why the kit keeps the whole-stage freeze as its default.
 //
 // <details><summary>Hint</summary>
 //
-// `backbone.named_parameters()` gives `(name, parameter)` pairs with names such as `layer1.0.conv1.weight`; set `parameter.requires_grad = false`. `backbone.named_modules()` gives `(name, module)` pairs; `module is BatchNorm2d` finds the BatchNorm layers and `module.eval()` switches one. Match stages by the prefix `"layer1."`, not by "contains".
+// `backbone.named_modules()` gives `(name, module)` pairs with names such as `layer1.0.conv1` and `layer2.0.downsample.0`; `module is Conv2d` and `module is BatchNorm2d` tell the kinds apart, `module.parameters()` gives that module's own parameters, `parameter.requires_grad = false` freezes one, and `module.eval()` switches one module. Match stages by the prefix `"layer1."`, not by "contains".
 // </details>
 //
 // ── cell 41 ────────────────────────────────────────────────────────────
-void MyFreezeLayer1And2(ResNetBackbone backbone)
+void MyFreezeConvolutions(ResNetBackbone backbone)
 {
-    // Your code here: requires_grad = false under layer1 and layer2, and their BatchNorm in eval mode.
+    // Your code here: in layer1 and layer2, no gradients for the convolutions' weights (shortcut included),
+    // BatchNorm's γ and β still trainable, and those BatchNorm layers in eval mode.
     throw new NotImplementedException();
 }
 
 // ── cell 42 ────────────────────────────────────────────────────────────
-Exercises.CheckFreezeLayer1And2(MyFreezeLayer1And2);
+Exercises.CheckFreezeConvolutionsKeepBatchNorm(MyFreezeConvolutions);
 
 // ### Exercise 2 · a learning rate per part
 //

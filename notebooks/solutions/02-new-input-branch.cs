@@ -12,19 +12,26 @@ namespace Tutorials.Solutions;
 
 public static class Notebook02
 {
-    /// <summary>Exercise 02.1: freeze layer1 and layer2 only, and keep their BatchNorm in eval mode.</summary>
-    public static void FreezeLayer1And2(ResNetBackbone backbone)
+    /// <summary>
+    /// Exercise 02.1: in layer1 and layer2, freeze the convolutions and keep BatchNorm's scale and shift learning,
+    /// with the BatchNorm's running statistics fixed (eval mode).
+    /// </summary>
+    public static void FreezeConvolutions(ResNetBackbone backbone)
     {
-        static bool InFrozenStage(string name) => name.StartsWith("layer1.") || name.StartsWith("layer2.");
+        static bool InAdaptedStage(string name) => name.StartsWith("layer1.") || name.StartsWith("layer2.");
 
-        // 1. No gradients for the frozen stages: the optimizer will leave their weights alone.
-        foreach (var (name, parameter) in backbone.named_parameters())
-            if (InFrozenStage(name)) parameter.requires_grad = false;
-
-        // 2. BatchNorm's running mean/variance are buffers, not parameters: requires_grad does not stop them.
-        //    In training mode every forward pass would move them, so the frozen stages' BatchNorm go to eval.
         foreach (var (name, module) in backbone.named_modules())
-            if (module is BatchNorm2d && InFrozenStage(name)) module.eval();
+        {
+            if (!InAdaptedStage(name)) continue;
+            // 1. Convolutions, by type: conv1, conv2, and the shortcut's 1×1 convolution layer2.0.downsample.0.
+            if (module is Conv2d)
+                foreach (var parameter in module.parameters()) parameter.requires_grad = false;
+            // 2. BatchNorm keeps requires_grad on its weight (γ) and bias (β), so they learn. Its running mean and
+            //    variance are buffers that a training-mode forward pass moves: eval mode keeps them put (and γ, β
+            //    still get gradients in eval mode). backbone.train() undoes this, so call again after every train().
+            else if (module is BatchNorm2d)
+                module.eval();
+        }
     }
 
     /// <summary>Exercise 02.2: one optimizer, a learning rate per part.</summary>

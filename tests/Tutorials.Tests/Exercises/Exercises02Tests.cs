@@ -9,45 +9,122 @@ using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.ExerciseChecks;
 
-/// <summary>Notebook 02's checks accept the published solutions and name the typical mistakes.</summary>
+/// <summary>
+/// Notebook 02's checks accept the published solutions, name the typical mistakes, and are not passed by the kit's
+/// nearest helpers (Freezer.Freeze, Freezer.FreezeAllExcept, Freezer.FreezeBatchNorm; Grafting/FusionTraining for the
+/// optimizer) or by the notebook's own freezing call (FusionTraining.FreezeBackboneUpTo).
+/// </summary>
 [Collection(TorchGlobalRandomCollection.Name)]
 public class Exercises02Tests
 {
-    [Fact]
-    public void FreezeSolutionPasses() => ExerciseAssert.Right(Exercises.CheckFreezeLayer1And2(Notebook02.FreezeLayer1And2));
+    // ----- 02.1 · freeze the convolutions, keep BatchNorm's scale and shift learning
+
+    static bool InStages(string name) => name.StartsWith("layer1.") || name.StartsWith("layer2.");
+
+    /// <summary>requires_grad = false on the parameters of the modules under layer1/layer2 that <paramref name="pick"/> selects.</summary>
+    static void FreezeModules(ResNetBackbone b, Func<string, nn.Module, bool> pick)
+    {
+        foreach (var (name, module) in b.named_modules())
+            if (InStages(name) && pick(name, module))
+                foreach (var p in module.parameters()) p.requires_grad = false;
+    }
+
+    static void StageBatchNormToEval(ResNetBackbone b)
+    {
+        foreach (var (name, module) in b.named_modules())
+            if (InStages(name) && module is BatchNorm2d) module.eval();
+    }
 
     [Fact]
-    public void FreezeStubIsNotDone() => ExerciseAssert.NotDone(Exercises.CheckFreezeLayer1And2(_ => throw new NotImplementedException()));
+    public void FreezeConvolutionsSolutionPasses() =>
+        ExerciseAssert.Right(Exercises.CheckFreezeConvolutionsKeepBatchNorm(Notebook02.FreezeConvolutions));
 
     [Fact]
-    public void FrozenParametersWithBatchNormStillTrainingIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b =>
-            {
-                // the learner's half answer: gradients off, BatchNorm left training
-                foreach (var (name, p) in b.named_parameters())
-                    if (name.StartsWith("layer1.") || name.StartsWith("layer2.")) p.requires_grad = false;
-            }),
+    public void FreezeConvolutionsStubIsNotDone() =>
+        ExerciseAssert.NotDone(Exercises.CheckFreezeConvolutionsKeepBatchNorm(_ => throw new NotImplementedException()));
+
+    [Fact]
+    public void AFunctionThatChangesNothingIsNotDone() =>
+        ExerciseAssert.NotDone(Exercises.CheckFreezeConvolutionsKeepBatchNorm(_ => { }));
+
+    [Fact]
+    public void TheKitsFreezerFails() =>
+        // The kit freezes a stage whole, γ and β included: the nearest helper is not the answer.
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b => Freezer.Freeze(b, "layer1", "layer2")),
+            "'layer1.0.bn1.weight' (a BatchNorm's scale γ) is frozen", "Freezer.Freeze(backbone, \"layer1\", \"layer2\")",
+            "γ and β included", "keeps γ and β learning");
+
+    [Fact]
+    public void TheKitsFreezeAllExceptFails() =>
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b => Freezer.FreezeAllExcept(b, "conv1", "bn1", "layer3", "layer4")),
+            "Freezer.Freeze(backbone, \"layer1\", \"layer2\")", "γ and β included");
+
+    [Fact]
+    public void TheKitsFreezeBatchNormFails() =>
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b => Freezer.FreezeBatchNorm(b)),
+            "'bn1.weight' is frozen", "Freezer.FreezeBatchNorm", "the opposite");
+
+    [Fact]
+    public void TheNotebooksFreezingCallFails() =>
+        // What the notebook's Train does (frozen up to a stage) freezes the stem, and γ and β with it.
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b => FusionTraining.FreezeBackboneUpTo(b, "layer2")),
+            "'conv1.weight' is frozen", "the stem (conv1, bn1) must keep training");
+
+    [Fact]
+    public void RequiresGradWithoutEvalIsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b => FreezeModules(b, (_, m) => m is Conv2d)),
             "BatchNorm 'layer1.0.bn1' is still in training mode", "running_mean");
 
     [Fact]
-    public void TheKitsFreezerPassesTheCheck() =>
-        // Freezer's contract (frozen BatchNorm goes to eval) is the whole answer: the check agrees with the kit.
-        ExerciseAssert.Right(Exercises.CheckFreezeLayer1And2(b => Freezer.Freeze(b, "layer1", "layer2")));
-
-    [Fact]
-    public void FreezingTheStemTooIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezer.Freeze(b, "conv1", "bn1", "layer1", "layer2"); Freezer.KeepFrozenBatchNormInEval(b); }),
-            "'conv1.weight' is frozen", "the stem");
-
-    [Fact]
-    public void FreezingOnlyLayer1IsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezer.Freeze(b, "layer1"); Freezer.KeepFrozenBatchNormInEval(b); }),
-            "'layer2.0.conv1.weight' still trains");
+    public void ForgettingTheShortcutConvolutionIsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b =>
+            {
+                // the learner's near miss: convolutions found by "conv" in the name
+                FreezeModules(b, (name, _) => name.Contains("conv"));
+                StageBatchNormToEval(b);
+            }),
+            "'layer2.0.downsample.0.weight' still trains", "shortcut", "module is Conv2d");
 
     [Fact]
     public void PuttingTheWholeBackboneInEvalIsNamed() =>
-        ExerciseAssert.Wrong(Exercises.CheckFreezeLayer1And2(b => { Freezer.Freeze(b, "layer1", "layer2"); b.eval(); }),
-            "BatchNorm 'bn1' was put in eval mode");
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b => { FreezeModules(b, (_, m) => m is Conv2d); b.eval(); }),
+            "Every BatchNorm is in eval mode", "'bn1'", "backbone.eval()");
+
+    [Fact]
+    public void FreezingBatchNormInsteadOfTheConvolutionsIsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b => { FreezeModules(b, (_, m) => m is BatchNorm2d); StageBatchNormToEval(b); }),
+            "wrong way round", "'layer1.0.bn1.weight'", "'layer1.0.conv1.weight'");
+
+    [Fact]
+    public void FreezingOnlyLayer1IsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b =>
+            {
+                foreach (var (name, module) in b.named_modules().Where(m => m.name.StartsWith("layer1.")))
+                    if (module is Conv2d) foreach (var p in module.parameters()) p.requires_grad = false;
+                    else if (module is BatchNorm2d) module.eval();
+            }),
+            "'layer2.0.conv1.weight' still trains", "a convolution weight in layer2");
+
+    [Fact]
+    public void BatchNormInEvalOutsideTheStagesIsNamed() =>
+        ExerciseAssert.Wrong(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b =>
+            {
+                Notebook02.FreezeConvolutions(b);
+                foreach (var (name, module) in b.named_modules())
+                    if (name.StartsWith("layer3.") && module is BatchNorm2d) module.eval();
+            }),
+            "BatchNorm 'layer3.0.bn1' was put in eval mode", "belongs to layer3");
+
+    [Fact]
+    public void TheKitsPrimitivesComposedPassToo() =>
+        // The check judges the result, not the route: freeze the stages whole, then give γ and β back (Unfreeze changes no mode).
+        ExerciseAssert.Right(Exercises.CheckFreezeConvolutionsKeepBatchNorm(b =>
+        {
+            Freezer.Freeze(b, "layer1", "layer2");
+            Freezer.Unfreeze(b, "layer1.0.bn1", "layer1.0.bn2", "layer2.0.bn1", "layer2.0.bn2", "layer2.0.downsample.1");
+        }));
+
+    // ----- 02.2 · a learning rate per part
 
     [Fact]
     public void LearningRateSolutionPasses() => ExerciseAssert.Right(Exercises.CheckLearningRatePerPart(Notebook02.MakeOptimizer));
