@@ -6,9 +6,9 @@ using Tutorials.Display;
 namespace Tutorials;
 
 /// <summary>
-/// The one call every notebook makes in its first cell. It puts the environment right (oneDNN held at AVX2, TorchSharp's native
-/// library on older hosts, Plotly.NET inside the kernel), registers how tables render, seeds the random number
-/// generators and says in one line what it did.
+/// The one call every notebook makes in its first cell. It puts the environment right (oneDNN held at AVX2 where the CPU
+/// hides its cache sizes, TorchSharp's native library on older hosts, Plotly.NET inside the kernel), registers how
+/// tables render, seeds the random number generators and says in one line what it did.
 /// </summary>
 public static class Kit
 {

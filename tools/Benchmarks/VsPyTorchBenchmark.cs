@@ -76,7 +76,7 @@ static class VsPyTorchBenchmark
     }
 
     /// <summary>What a learner would write without the kit: the same batches, one dispose scope per step.</summary>
-    static double BareLoopStep(Workload w, int steps)
+    internal static double BareLoopStep(Workload w, int steps)
     {
         var clock = Stopwatch.StartNew();
         Freezer.TrainMode(w.Model);   // train(), frozen BatchNorm kept in eval (the same modes as the trainer)
@@ -93,7 +93,7 @@ static class VsPyTorchBenchmark
         return clock.Elapsed.TotalSeconds / steps;
     }
 
-    static double Median(List<double> xs)
+    internal static double Median(List<double> xs)
     {
         var s = xs.OrderBy(x => x).ToList();
         return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
@@ -105,7 +105,7 @@ static class VsPyTorchBenchmark
         return process.WorkingSet64 >> 20;
     }
 
-    static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     static string RepoRoot()

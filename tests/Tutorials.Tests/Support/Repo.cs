@@ -30,6 +30,18 @@ public static class Repo
         }
     }
 
+    /// <summary>The benchmarks tool built alongside the tests (same configuration); it also hosts the oneDNN check.</summary>
+    public static string BenchmarksDll
+    {
+        get
+        {
+            var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+            var path = Path.Combine(Root, "tools", "Benchmarks", "bin", config, "net10.0", "Benchmarks.dll");
+            if (!File.Exists(path)) throw new FileNotFoundException($"The benchmarks tool was not built at {path}; run `dotnet build Tutorials.sln`.", path);
+            return path;
+        }
+    }
+
     public sealed record ProcessResult(int ExitCode, string Output);
 
     /// <summary>Runs a program to completion, capturing stdout and stderr together.</summary>

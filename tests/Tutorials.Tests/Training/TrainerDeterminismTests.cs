@@ -56,8 +56,9 @@ public class TrainerDeterminismTests
     }
 
     /// <summary>
-    /// Convolutions on two threads repeat exactly too. This failed on an AVX-512 CPU (AMD Zen 5) before the kit capped
-    /// oneDNN at AVX2: 40 repeats of this run gave 25 different loss pairs and one NaN (see OneDnnIsaCap).
+    /// Convolutions on two threads repeat exactly too. This failed on an AVX-512 CPU (AMD Zen 5 VM) before the kit capped
+    /// oneDNN at AVX2: 40 repeats of this run gave 25 different loss pairs and one NaN (see OneDnnIsaCap). The op at
+    /// fault was the decoder head's input gradient (OneDnnConvFaultTests).
     /// </summary>
     [Fact]
     public void ASeededConvolutionalRunRepeatsExactlyOnTwoThreads()
