@@ -67,7 +67,7 @@ public static class FreedMemory
     /// <summary>
     /// <see cref="ReturnToSystem"/>, but only when memory has really grown: by more than <paramref name="growthBytes"/>
     /// (default <see cref="Growth"/>) since the last trim <i>and</i> past the level that trim started from by half as
-    /// much — or, in any case, by four times <paramref name="growthBytes"/> since the last trim (the ceiling on the peak).
+    /// much — or, in any case, by twice <paramref name="growthBytes"/> since the last trim (the ceiling on the peak).
     /// <para>
     /// Why the second condition: a trim hands back pages the next step must fault in again. When memory comes straight
     /// back to where it was before the trim, those pages are the steps' working set (Adam's temporaries, activations),
@@ -85,7 +85,7 @@ public static class FreedMemory
         if (resident < 0) { ReturnToSystem(); return; }
         long sinceTrim = resident - _residentAfterTrim;
         bool pastLastPeak = resident > _residentBeforeTrim + allowed / 2;
-        if (sinceTrim > allowed && pastLastPeak || sinceTrim > 4 * allowed) ReturnToSystem();
+        if (sinceTrim > allowed && pastLastPeak || sinceTrim > 2 * allowed) ReturnToSystem();
     }
 
     /// <summary>Resident bytes of this process from /proc/self/statm (second field, in pages); −1 if unreadable.</summary>
