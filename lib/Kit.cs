@@ -59,6 +59,7 @@ public static class Kit
             ("TorchSharp native fix", EnsureNativeFix().Message),
             ("oneDNN instruction set", OneDnnIsaCap.Message),
             ("channels-last convolution", ChannelsLastConvCheck.Run().Message),
+            ("convolution gradient", ConvGradientCheck.Run().Message),   // wrong where oneDNN is misconfigured
         };
         return new DataFrame(
             new StringDataFrameColumn("item", rows.Select(r => r.Item1)),

@@ -132,7 +132,7 @@ Tutorials.Display.AppDisplay.Show(() => Freezer.Summary(resnet), cell: 8);
 // return ResNet.FeatureMapAt(Preprocess.Apply(upsampled), "layer3").mean([2, 3]);     // (N, 256, 4, 4) → (N, 256)
 // ```
 //
-// `PairedDigitFeatures.Compute` runs it, and the audio encoder, through `FrozenFeatures.Compute` (eval mode, `no_grad`, in batches, one dispose scope each) and keeps the vectors; the raw images and recordings are then no longer needed.
+// `PairedDigitFeatures.Compute` runs it, and the audio encoder, through `FrozenFeatures.Compute` (eval mode; inference mode, a stricter `no_grad` that also skips autograd's bookkeeping; in batches, one dispose scope each) and keeps the vectors; the raw images and recordings are then no longer needed.
 //
 // ── cell 10 ────────────────────────────────────────────────────────────
 var extractors = new PairedDigitExtractors(resnet, audioEncoder, device);     // refuses extractors that are not frozen

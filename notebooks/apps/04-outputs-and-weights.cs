@@ -444,7 +444,7 @@ Console.WriteLine($"In this run: the mean-probability ensemble {ensembleAcc:0.00
 //
 // ## Exercises
 //
-// Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/04-outputs-and-weights.cs`](solutions/04-outputs-and-weights.cs) (try first!). Each check takes well under a second, and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
+// Short exercises on this notebook's central idea. Each has a **stub cell** for you (it runs as it is and reports *not done yet*), a **check cell** that runs your code on tiny inputs and says exactly what is off — or that it is right — and a hint. The solutions are in [`notebooks/solutions/04-outputs-and-weights.cs`](solutions/04-outputs-and-weights.cs) (try first!). Each check takes well under a second (exercise 3's a few: it measures a mixed model three times), and nothing above or below depends on your answers: the notebook uses the kit's own implementation either way.
 //
 // ### Exercise 1 · a uniform soup of n fine-tuned copies
 //
@@ -487,6 +487,31 @@ Tensor MyOutOfFold(int rows, int folds, Func<long[], Func<long[], Tensor>> train
 
 // ── cell 37 ────────────────────────────────────────────────────────────
 Exercises.CheckOutOfFold(MyOutOfFold);
+
+// ### Exercise 3 · predict, then run: past the end of the line
+//
+// The curves above walk α from 0 to 1, from one fine-tune to the other. The formula θ = (1 − α)·θ₁ + α·θ₂ works for any α: α = 1.5 continues past θ₂ by half the distance between the two fine-tunes, α = −0.5 past θ₁. **Predict first**: at an α you choose outside [0, 1], will the shared-start mix be **better** than the better of the two fine-tunes, **about the same** (within 2 points), or **worse**? Set `myAlpha` and write your prediction into `myExtrapolation` before you run the check.
+//
+// The check builds the mix at α = 0, 1 and yours with the kit's `Interpolate`, re-measures BatchNorm as the curves do, and measures accuracy on the **held-out training pairs** — not the test pairs: this is a question you ask of the data, and the test pairs are kept for the final table. Then it compares your prediction with the outcome and says why it came out that way.
+//
+// <details><summary>Hint</summary>
+//
+// Recall where the two fine-tunes came from (one pretrained start, two data orders) and how the shared-start curve looked between them. Is the direction from θ₁ to θ₂ one that training chose to lower the loss, or the difference between two places where it is low?
+// </details>
+//
+// ── cell 39 ────────────────────────────────────────────────────────────
+double myAlpha = 1.5;                                  // any α outside [0, 1]
+var myExtrapolation = BetterSameWorse.NotPredicted;    // your prediction: .Better, .AboutTheSame or .Worse
+
+// ── cell 40 ────────────────────────────────────────────────────────────
+var heldBatches = new TensorBatches(100, held.Maps!);
+double HeldOutAccuracyAt(double alpha)   // the shared-start mix at α, BatchNorm re-measured, held-out accuracy
+{
+    WeightAveraging.Interpolate(mixed, finetuned1, finetuned2, alpha);
+    WeightAveraging.RecomputeBatchNorm(mixed, bnBatches, x => mixed.call(x[0]), device);
+    return Ensemble.Accuracy(Ensemble.Probabilities(mixed, b => mixed.call(b[0]), heldBatches, device), held.Labels);
+}
+Tutorials.Display.AppDisplay.Show(() => Exercises.CheckExtrapolation(myExtrapolation, myAlpha, HeldOutAccuracyAt), cell: 40);
 
 // ## What to try next
 //

@@ -48,12 +48,16 @@ static class PreflightVerdict
         if (f.Checks.Any(c => !c.Ran))
             reasons.Add($"not checked, because the setup cell before them failed: {string.Join(", ", f.Checks.Where(c => !c.Ran).Select(c => c.Name))}.");
 
-        // The environment report's rows (Kit.EnvironmentReport): only a missing native fix blocks; the others are
-        // guarded by the kit and only worth knowing.
+        // The environment report's rows (Kit.EnvironmentReport): a missing native fix and a wrong convolution gradient
+        // block; the others are guarded by the kit and only worth knowing.
         if (f.Environment.TryGetValue("TorchSharp native fix", out var fix) && fix.StartsWith("TorchSharp fix needed but", StringComparison.Ordinal))
             reasons.Add($"TorchSharp's native library cannot be made loadable here: {fix}");
         if (f.Environment.TryGetValue("channels-last convolution", out var conv) && conv.StartsWith("wrong", StringComparison.Ordinal))
             notes.Add($"channels-last convolution is {conv}. The notebooks are unaffected.");
+        // A wrong convolution gradient means wrong training in notebooks 02–04: that blocks, with the remedy.
+        if (f.Environment.TryGetValue("convolution gradient", out var grad) && grad.StartsWith("wrong", StringComparison.Ordinal))
+            reasons.Add($"the convolution gradient check is {grad}: training would compute wrong numbers here. Set " +
+                        "ONEDNN_MAX_CPU_ISA=AVX2 (or SSE41) in the environment before starting the notebooks, then run the pre-flight again.");
         if (f.Environment.TryGetValue("oneDNN instruction set", out var isa) && !isa.StartsWith("capped", StringComparison.Ordinal))
             notes.Add($"oneDNN instruction set: {isa}. Seeded results may differ from the notebooks' text.");
 

@@ -26,6 +26,7 @@ public sealed class PreflightVerdictTests : IDisposable
             ["TorchSharp native fix"] = "TorchSharp fix already in place (1 file(s) patched earlier).",
             ["oneDNN instruction set"] = "capped at AVX2 (AVX-512 convolution kernels were wrong on a reference CPU; ONEDNN_MAX_CPU_ISA=ALL lifts it)",
             ["channels-last convolution"] = "correct (channels-last vs contiguous 1×1 stride-2 conv 256→512, 14×14: max |difference| 2.4e-6)",
+            ["convolution gradient"] = "correct (3×3 conv 8→8, 8×8, batch 4, 20 repeats: identical, max |error| 3.1e-7)",
         },
         ["calibrationSecondsPerStep"] = 1.0,
         ["reference"] = new JsonObject
@@ -139,6 +140,19 @@ public sealed class PreflightVerdictTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("note: channels-last convolution is wrong on this CPU", result.Output);
         Assert.Contains("note: the reference timings are placeholders", result.Output);
+    }
+
+    [Fact]
+    public void AWrongConvolutionGradientIsNotReadyWithTheRemedy()
+    {
+        var f = Ready();
+        f["environment"]!["convolution gradient"] = "wrong (3×3 conv 8→8, 8×8, batch 4, 20 repeats: 19 differed from the first, 2 had NaN, max |error| of the others 1.95)";
+
+        var result = Verdict(f);
+
+        AssertNotReady(result);
+        Assert.Contains("the convolution gradient check is wrong", result.Output);
+        Assert.Contains("ONEDNN_MAX_CPU_ISA=AVX2", result.Output);
     }
 
     [Fact]
