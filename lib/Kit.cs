@@ -53,7 +53,7 @@ public static class Kit
             ("CPU", CpuDescription()),
             ("CPU cores (logical)", System.Environment.ProcessorCount.ToString()),
             ("torch CPU threads", torch.get_num_threads().ToString()),
-            ("CUDA available", Devices.CudaAvailable ? $"yes ({torch.cuda.device_count()} device(s))" : "no (CPU backend package TorchSharp-cpu)"),
+            ("CUDA available", Devices.CudaAvailable ? $"yes ({torch.cuda.device_count()} device(s))" : "no (the CPU build of libtorch, package libtorch-cpu-<rid>)"),
             ("device used", Devices.Default.type.ToString()),
             ("run size", $"{RunSize.Current} ({RunSize.Source})"),
             ("TorchSharp native fix", EnsureNativeFix().Message),

@@ -5,7 +5,7 @@ namespace Tutorials.Environment;
 
 /// <summary>
 /// Picks the device code runs on. CPU is the default; CUDA is used when the CUDA backend package
-/// (TorchSharp-cuda-linux) is referenced instead of TorchSharp-cpu and a GPU answers. The variable
+/// (TorchSharp-cuda-linux) is referenced instead of the CPU build of libtorch (libtorch-cpu-&lt;rid&gt;) and a GPU answers. The variable
 /// <c>TUTORIALS_DEVICE</c> (<c>cpu</c> or <c>cuda</c>) overrides the choice.
 /// </summary>
 public static class Devices
@@ -39,7 +39,7 @@ public static class Devices
             case "cuda" when cuda: return torch.CUDA;
             case "cuda":
                 throw new InvalidOperationException(
-                    $"{Variable}=cuda, but no CUDA device answers. The kit references TorchSharp-cpu; for a GPU, reference " +
+                    $"{Variable}=cuda, but no CUDA device answers. The kit references the CPU build of libtorch (libtorch-cpu-<rid>); for a GPU, reference " +
                     "TorchSharp-cuda-linux 0.107.0 instead (see README, 'Running on a GPU'), or unset the variable to use the CPU.");
             default:
                 throw new ArgumentException($"{Variable} is '{wanted}', expected 'cpu' or 'cuda'.");

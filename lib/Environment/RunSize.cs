@@ -39,7 +39,7 @@ public static class RunSize
     /// in each notebook's header ("Cost on 2 CPU cores"), where a run that was not measured says so.
     /// </summary>
     public static string CostOf(string size) => size == Study
-        ? "3 seeds and the ablations, many times the learner run (see the header's cost line)"
+        ? "3 seeds and the ablations on the learner run's data, a few times its cost (see the header's cost line)"
         : "minutes, as the header's cost line says; change to \"study\" for 3 seeds and the ablations";
 
     static string? FromEnvironment()

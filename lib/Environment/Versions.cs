@@ -4,6 +4,6 @@ namespace Tutorials.Environment;
 public static class Versions
 {
     public const string TorchSharp = "0.107.0";
-    /// <summary>The libtorch build inside TorchSharp-cpu 0.107.0.</summary>
+    /// <summary>The libtorch version TorchSharp 0.107.0 is built against (the kit pins libtorch-cpu-&lt;rid&gt; at it).</summary>
     public const string LibTorch = "2.10.0";
 }

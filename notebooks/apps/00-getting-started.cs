@@ -34,7 +34,7 @@ using Tutorials.Notebooks;
 // <!-- cost -->
 // - **Builds on:** nothing — start here.
 // - **Concepts:** the kit's setup cell and run modes (`RunSize.Pick`), tensors, one autograd step checked by hand, a tiny training loop, charts and tables.
-// - **Cost on 2 CPU cores:** learner run 5 s · study run not measured yet · peak memory 528 MB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
+// - **Cost on 2 CPU cores:** learner run 5 s · study run 6 s · peak memory 525 MB (study), 529 MB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
 // <!-- /cost -->
 //
 // This kit teaches **how to combine two pretrained neural networks** with [TorchSharp](https://github.com/dotnet/TorchSharp), the .NET binding of PyTorch's libtorch, in C# notebooks. A *pretrained* network is one whose weights were already learned on a large data set for another task; each numbered notebook combines two of them in one way:
