@@ -76,6 +76,14 @@ public static class FreedMemory
     /// trainer's whole overhead over a bare loop. Memory that keeps growing past that level (glibc's heap fragmenting,
     /// as in notebook 04's fine-tunes) is still trimmed. Checking costs one read of /proc/self/statm.
     /// </para>
+    /// <para>
+    /// The price, measured (vs-pytorch, quiet, 2026-12-06, 8 steps × 5 rounds, median of each round's kit ÷ bare): with
+    /// this rule the trainer is +13.8 % (notebook 02's step) and +8.4 % (03's) over a bare loop, trimming every 3–5 steps
+    /// there (the benchmark's bare loop, which never trims, grows the shared heap between the trainer's rounds); with
+    /// <c>TUTORIALS_TRIM_GROWTH_MB=100000</c> (no trims) +0.6 % and +0.9 %, at about 200 MB more resident memory. Trimming
+    /// only on runaway growth or once per epoch was tried and trimmed as often in the benchmark. A machine with memory to
+    /// spare may set the variable; the notebooks' budgets (1.5 GB learner, 2 GB study) assume the default.
+    /// </para>
     /// </summary>
     public static void ReturnToSystemIfGrown(long? growthBytes = null)
     {

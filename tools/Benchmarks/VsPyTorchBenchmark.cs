@@ -54,16 +54,19 @@ static class VsPyTorchBenchmark
             double mk = Median(kit), mb = Median(bare);
             double? mp = py.Count > 0 ? Median(py) : null;
             rows.Add([w.Name, $"{mk:0.000}", $"{mb:0.000}", mp is double m ? $"{m:0.000}" : "—",
-                      mp is double r ? $"{mk / r:0.00}×" : "—", mp is double r2 ? $"{mb / r2:0.00}×" : "—", $"{(mk / mb - 1) * 100:+0.0;-0.0} %"]);
+                      mp is double r ? $"{mk / r:0.00}×" : "—", mp is double r2 ? $"{mb / r2:0.00}×" : "—", $"{(mk / mb - 1) * 100:+0.0;-0.0} %",
+                      $"{(Median(kit.Zip(bare, (k, b) => k / b).ToList()) - 1) * 100:+0.0;-0.0} %"]);
             w.Model.Dispose();
         }
 
         Console.WriteLine($"\nmedian seconds per training step (load average at end {LoadAverage()}):");
-        string[] header = ["workload", "kit trainer", "bare loop", "PyTorch", "kit/PyTorch", "bare/PyTorch", "kit overhead"];
+        string[] header = ["workload", "kit trainer", "bare loop", "PyTorch", "kit/PyTorch", "bare/PyTorch", "kit overhead", "paired"];
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
         Console.WriteLine("  " + string.Join("  ", header.Select((h, i) => h.PadLeft(widths[i]))));
         foreach (var r in rows) Console.WriteLine("  " + string.Join("  ", r.Select((c, i) => c.PadLeft(widths[i]))));
-        Console.WriteLine("kit/PyTorch: TorchSharp through the kit's trainer ÷ PyTorch; kit overhead: kit trainer vs bare TorchSharp loop.");
+        Console.WriteLine("kit/PyTorch: TorchSharp through the kit's trainer ÷ PyTorch; kit overhead: kit trainer vs bare TorchSharp loop " +
+                          "(medians); paired: the median over rounds of each round's kit ÷ bare (the two ran back to back, so a change in " +
+                          "machine speed between rounds cancels out).");
     }
 
     /// <summary>The kit's way: Trainer.Fit over one epoch of the round's batches. Seconds per step, Fit's own work included.</summary>
