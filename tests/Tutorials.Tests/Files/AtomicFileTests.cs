@@ -19,7 +19,7 @@ public class AtomicFileTests : IDisposable
             throw new IOException("killed halfway");
         }));
         Assert.Equal("old", File.ReadAllText(path));
-        Assert.Equal(["weights.dat"], Directory.GetFiles(_dir).Select(Path.GetFileName).ToArray());
+        Assert.Equal(["weights.dat"], Directory.GetFiles(_dir).Select(f => Path.GetFileName(f)!).ToArray());
     }
 
     [Fact]
