@@ -15,7 +15,7 @@ namespace Tutorials.Environment;
 /// (<c>aBcd16b</c>), was wrong by up to 2 in every repeat and NaN in 4–40 % of them; on two threads it also differed
 /// between repeats. Any 3×3 convolution whose output channels are not a multiple of the kernel's block (16 for
 /// AVX-512, 8 for AVX2) had wrong input gradients there, and one with ≥ 8 input channels that are not a multiple
-/// of the block a wrong output: so <paramref name="outChannels"/> 3 shows the fault under the AVX2 cap too.
+/// of the block a wrong output: so <c>Run(outChannels: 3)</c> shows the fault under the AVX2 cap too.
 /// </para>
 /// <para>
 /// The cause is the host, not the kernels: that VM answers CPUID leaf 0x8000001D (AMD's cache sizes) with zeros, and
