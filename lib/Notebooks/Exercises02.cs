@@ -26,7 +26,7 @@ public static partial class Exercises
     /// convolution <c>layer2.0.downsample.0</c> included), keep every BatchNorm's scale γ and shift β trainable
     /// (<c>weight</c>, <c>bias</c>: requires_grad = true) and put those BatchNorm layers in eval mode, so that their
     /// running mean and variance stay put. The stem, layer3 and layer4 are left alone: trainable, BatchNorm in training
-    /// mode. Checked on a tiny ResNet (width 4, one block per stage, random weights): the flags, the modes, and one SGD
+    /// mode. Checked on a tiny ResNet (width 8, one block per stage, random weights): the flags, the modes, and one SGD
     /// step on a random batch (γ/β move, the convolutions and the running statistics stay bit-identical, the rest moves).
     /// The reference is written from this spec, by module type (<c>Conv2d</c>, <c>BatchNorm2d</c>), not with the kit's
     /// Freezer, which freezes a stage whole, γ and β included.
@@ -35,7 +35,7 @@ public static partial class Exercises
         Judge("Exercise 02.1 (freeze the convolutions, keep BatchNorm's scale and shift learning)", () =>
         {
             SeedForCheck(201);
-            var backbone = new ResNetBackbone(baseWidth: 4, blocksPerStage: [1, 1, 1, 1]);
+            var backbone = new ResNetBackbone(baseWidth: 8, blocksPerStage: [1, 1, 1, 1]);
             backbone.train();
             freezeConvolutions(backbone);
 
@@ -164,8 +164,8 @@ public static partial class Exercises
         Judge("Exercise 02.2 (a learning rate per part)", () =>
         {
             SeedForCheck(202);
-            var backbone = new ResNetBackbone(baseWidth: 4, blocksPerStage: [1, 1, 1, 1]);
-            var model = new RgbdSegmenter(new ResNetSegmenter(backbone, numClasses: 3, decoderWidth: 8), "layer1", depthWidth: 4);
+            var backbone = new ResNetBackbone(baseWidth: 8, blocksPerStage: [1, 1, 1, 1]);
+            var model = new RgbdSegmenter(new ResNetSegmenter(backbone, numClasses: 3, decoderWidth: 8), "layer1", depthWidth: 8);
             FusionTraining.FreezeBackboneUpTo(backbone, "layer1");
 
             var optimizer = NotNull(makeOptimizer(model), "function");

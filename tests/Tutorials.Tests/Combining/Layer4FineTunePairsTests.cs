@@ -6,14 +6,14 @@ using Tutorials.Notebooks;
 
 namespace Tutorials.Tests.Combining;
 
-/// <summary>The four fine-tunes of one seed, on a tiny ResNet (base width 4): reproducible from the seed, and the
+/// <summary>The four fine-tunes of one seed, on a tiny ResNet (base width 8): reproducible from the seed, and the
 /// pair that shares its start stays closer together than the pair from two random starts.</summary>
 public class Layer4FineTunePairsTests
 {
     static (ResNetBackbone Backbone, Tensor Maps, Tensor Labels, TensorBatches Norm) Tiny()
     {
         Kit.Seed(3);
-        var backbone = new ResNetBackbone(baseWidth: 4, blocksPerStage: [1, 1, 1, 2]);
+        var backbone = new ResNetBackbone(baseWidth: 8, blocksPerStage: [1, 1, 1, 2]);
         backbone.eval();
         using var noGrad = torch.no_grad();
         var maps = backbone.FeatureMapAt(torch.randn(20, 3, 32, 32), "layer3");

@@ -113,7 +113,7 @@ public class WeightAveragingTests
     [Fact]
     public void Layer4ClassifierStartsFromThePretrainedLayer4()
     {
-        var backbone = new Tutorials.Backbones.ResNetBackbone(baseWidth: 4, blocksPerStage: [1, 1, 1, 2]);
+        var backbone = new Tutorials.Backbones.ResNetBackbone(baseWidth: 8, blocksPerStage: [1, 1, 1, 2]);
         var stage = Layer4Classifier.FromPretrained(backbone, classes: 3);
         var source = backbone.state_dict();
         foreach (var (name, value) in stage.state_dict().Where(kv => kv.Key.StartsWith("layer4.")))
@@ -121,6 +121,6 @@ public class WeightAveragingTests
         var maps = backbone.FeatureMapAt(torch.randn(2, 3, 64, 64), "layer3");
         Assert.Equal(new long[] { 2, 3 }, stage.call(maps).shape);
         var e = Assert.Throws<ArgumentException>(() => stage.call(torch.zeros(2, 5, 4, 4)));
-        Assert.Contains("(N, 16, H, W)", e.Message);
+        Assert.Contains("(N, 32, H, W)", e.Message);   // layer3 of a width-8 ResNet: 4 × 8 channels
     }
 }

@@ -19,7 +19,7 @@ public class GraftingTests
     static ResNetSegmenter TrainedA(Tensor images, Tensor masks)
     {
         torch.manual_seed(1);
-        var a = new ResNetSegmenter(new ResNetBackbone(baseWidth: 4, blocksPerStage: [1, 1, 1, 1]), numClasses: 4, decoderWidth: 8);
+        var a = new ResNetSegmenter(new ResNetBackbone(baseWidth: 8, blocksPerStage: [1, 1, 1, 1]), numClasses: 4, decoderWidth: 8);
         var optimizer = torch.optim.Adam(a.parameters(), lr: 1e-2);
         a.train();
         for (int i = 0; i < 3; i++)
