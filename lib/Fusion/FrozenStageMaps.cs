@@ -59,8 +59,16 @@ public sealed class FrozenStageMaps : IDisposable
     }
 
     /// <summary>The maps of a batch whose first <see cref="Stages"/>.Count tensors are these maps, by stage name.</summary>
-    public Dictionary<string, Tensor> Of(Tensor[] batch) => Stages.Select((stage, i) => (stage, batch[i]))
-        .ToDictionary(x => x.stage, x => x.Item2);
+    public Dictionary<string, Tensor> Of(Tensor[] batch)
+    {
+        if (batch.Length < Stages.Count || Enumerable.Range(0, Stages.Count).Any(i => batch[i].dim() != 4 || batch[i].shape[1] != Maps[i].shape[1]))
+            throw new ArgumentException(
+                $"Expected a batch whose first {Stages.Count} tensor(s) are the cached maps of {string.Join(", ", Stages)} " +
+                $"({string.Join(", ", Maps.Select(m => $"(N, {m.shape[1]}, {m.shape[2]}, {m.shape[3]})"))}), got " +
+                $"{string.Join(", ", batch.Select(t => $"({string.Join(", ", t.shape)})"))}. Build the batches over " +
+                "[.. maps.Maps, depth, mask, …] of the same FrozenStageMaps.", nameof(batch));
+        return Stages.Select((stage, i) => (stage, batch[i])).ToDictionary(x => x.stage, x => x.Item2);
+    }
 
     /// <summary>Rows <paramref name="start"/> … + <paramref name="count"/> − 1, by stage name, on <paramref name="device"/>.</summary>
     public Dictionary<string, Tensor> Rows(long start, long count, Device? device = null) =>

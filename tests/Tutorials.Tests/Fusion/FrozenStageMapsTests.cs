@@ -84,6 +84,19 @@ public class FrozenStageMapsTests
     }
 
     [Fact]
+    public void ABatchThatDoesNotStartWithTheCachedMapsIsRefusedWithWhatWasExpected()
+    {
+        var (images, depth, _) = Data();
+        var a = SmallA();
+        FusionTraining.FreezeBackboneUpTo(a.Backbone, "layer1");
+        using var cache = FrozenStageMaps.Compute(a, images, "layer1", torch.CPU);
+        var e = Assert.Throws<ArgumentException>(() => cache.Of([images[..2], depth[..2]]));   // the images, not the maps
+        Assert.Contains("cached maps of layer1", e.Message);
+        Assert.Contains("(N, 8, 8, 8)", e.Message);
+        Assert.Contains("(2, 3, 32, 32)", e.Message);
+    }
+
+    [Fact]
     public void FusingBeforeTheCachesLastStageIsRefused()
     {
         var (images, depth, _) = Data();
