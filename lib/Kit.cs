@@ -58,6 +58,7 @@ public static class Kit
             ("run size", $"{RunSize.Current} ({RunSize.Source})"),
             ("TorchSharp native fix", EnsureNativeFix().Message),
             ("oneDNN instruction set", OneDnnIsaCap.Message),
+            ("large tensors on huge pages", HugePageTensors.Message),
             ("channels-last convolution", ChannelsLastConvCheck.Run().Message),
             ("convolution gradient", ConvGradientCheck.Run().Message),   // wrong where oneDNN is misconfigured
         };

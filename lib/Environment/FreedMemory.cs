@@ -8,10 +8,12 @@ namespace Tutorials.Environment;
 /// <para>
 /// Why: TorchSharp's Adam creates per-parameter temporaries every step (√v, √v / c + ε: two copies of the weights).
 /// They are disposed at the end of the step, but glibc keeps the freed blocks in its heaps instead of returning them,
-/// and on this kit's CPUs the next step does not reuse all of them. Measured on notebook 04's layer4 + classifier
-/// (13 M parameters, 14 Adam steps per fine-tune): resident memory grew ~1.1 GB per fine-tune with no tensor left
-/// alive (DisposeScopeManager's live count flat), and stayed flat (+~100 MB: weights and gradients) with a trim after
-/// every step.
+/// and the next step does not reuse all of them. Measured on notebook 04's layer4 + classifier (13 M parameters, 14
+/// Adam steps per fine-tune, before <see cref="HugePageTensors"/>): resident memory grew ~1.1 GB per fine-tune with
+/// no tensor left alive (DisposeScopeManager's live count flat), and stayed flat (+~100 MB: weights and gradients)
+/// with a trim after every step. The trainer trims only when memory has outgrown the steps' working set
+/// (<see cref="ReturnToSystemIfGrown"/>); code that has just freed a lot at once (a feature cache's activations, a
+/// fine-tune) calls <see cref="ReturnToSystem"/>.
 /// </para>
 /// </summary>
 public static class FreedMemory
@@ -27,11 +29,9 @@ public static class FreedMemory
         if (_unavailable) return;
         try
         {
-            long before = ResidentBytes();
             MallocTrim(0);
             Trims++;
-            _residentBeforeTrim = before;
-            _residentAfterTrim = ResidentBytes();
+            _workingSet = -1;   // the next check measures what the steps take back
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -62,27 +62,26 @@ public static class FreedMemory
         return mb << 20;
     }
 
-    static long _residentAfterTrim, _residentBeforeTrim;
+    /// <summary>Resident memory at the first check after the last trim (−1: not measured since): the working set.</summary>
+    static long _workingSet = -1;
 
     /// <summary>
-    /// <see cref="ReturnToSystem"/>, but only when memory has really grown: by more than <paramref name="growthBytes"/>
-    /// (default <see cref="Growth"/>) since the last trim <i>and</i> past the level that trim started from by half as
-    /// much — or, in any case, by twice <paramref name="growthBytes"/> since the last trim (the ceiling on the peak).
+    /// <see cref="ReturnToSystem"/>, but only when memory has grown past what the steps need: the first check after a
+    /// trim (or the first ever) measures the <i>working set</i> — the resident memory one step took back — and later
+    /// checks trim when memory exceeds it by more than <paramref name="growthBytes"/> (default <see cref="Growth"/>).
+    /// The trainer checks after every step; checking costs one read of /proc/self/statm.
     /// <para>
-    /// Why the second condition: a trim hands back pages the next step must fault in again. When memory comes straight
-    /// back to where it was before the trim, those pages are the steps' working set (Adam's temporaries, activations),
-    /// not waste; trimming them again every step only costs time — measured with tools/Benchmarks vs-pytorch, a trim
-    /// after about every step on notebook 02's and 03's steps with the old rule (128 MB since the last trim), the
-    /// trainer's whole overhead over a bare loop. Memory that keeps growing past that level (glibc's heap fragmenting,
-    /// as in notebook 04's fine-tunes) is still trimmed. Checking costs one read of /proc/self/statm.
-    /// </para>
-    /// <para>
-    /// The price, measured (vs-pytorch, quiet, 2026-12-06, 8 steps × 5 rounds, median of each round's kit ÷ bare): with
-    /// this rule the trainer is +13.8 % (notebook 02's step) and +8.4 % (03's) over a bare loop, trimming every 3–5 steps
-    /// there (the benchmark's bare loop, which never trims, grows the shared heap between the trainer's rounds); with
-    /// <c>TUTORIALS_TRIM_GROWTH_MB=100000</c> (no trims) +0.6 % and +0.9 %, at about 200 MB more resident memory. Trimming
-    /// only on runaway growth or once per epoch was tried and trimmed as often in the benchmark. A machine with memory to
-    /// spare may set the variable; the notebooks' budgets (1.5 GB learner, 2 GB study) assume the default.
+    /// Why the working set: a trim hands back every freed page, and the next step faults the ones it needs in again
+    /// (activations, gradients, Adam's temporaries). The rule before this one counted growth from the level right
+    /// after the trim, so it took those pages for waste, and memory's ordinary step-to-step swing set off a trim every
+    /// 3–5 steps on notebooks 02's and 03's steps (tools/Benchmarks memory-trace); each cost about half a step on the
+    /// reference VM, whose page faults are slow — the trainer's whole overhead over a bare loop (+13.8 % and +8.4 %).
+    /// Memory that keeps growing past the working set (glibc's heaps fragmenting) is still trimmed, so the peak stays
+    /// within the working set plus the allowance. Measured with large tensors on huge pages
+    /// (<see cref="HugePageTensors"/>, which also keeps those steps' memory flat), quiet, 2026-12-06 (vs-pytorch,
+    /// 9 rounds × 8 steps): one trim in 72 steps on each workload, and the trainer within 1 % of a bare loop (paired).
+    /// A machine with memory to spare may raise the allowance with <c>TUTORIALS_TRIM_GROWTH_MB</c>; the notebooks'
+    /// budgets (1.5 GB learner, 2 GB study) assume the default.
     /// </para>
     /// </summary>
     public static void ReturnToSystemIfGrown(long? growthBytes = null)
@@ -91,10 +90,16 @@ public static class FreedMemory
         long allowed = growthBytes ?? Growth;
         long resident = ResidentBytes();
         if (resident < 0) { ReturnToSystem(); return; }
-        long sinceTrim = resident - _residentAfterTrim;
-        bool pastLastPeak = resident > _residentBeforeTrim + allowed / 2;
-        if (sinceTrim > allowed && pastLastPeak || sinceTrim > 2 * allowed) ReturnToSystem();
+        (bool trim, _workingSet) = Rule(resident, _workingSet, allowed);
+        if (trim) ReturnToSystem();
     }
+
+    /// <summary>
+    /// <see cref="ReturnToSystemIfGrown"/>'s rule without reading memory: from the resident bytes now, the working set
+    /// (−1: not measured since the last trim) and the allowance, whether to trim and the working set to keep.
+    /// </summary>
+    internal static (bool Trim, long WorkingSet) Rule(long resident, long workingSet, long allowed) =>
+        workingSet < 0 ? (false, resident) : (resident > workingSet + allowed, workingSet);
 
     /// <summary>Resident bytes of this process from /proc/self/statm (second field, in pages); −1 if unreadable.</summary>
     static long ResidentBytes()

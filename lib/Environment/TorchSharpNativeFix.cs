@@ -24,6 +24,7 @@ public static class TorchSharpNativeFix
     {
         if (_done is not null) return _done;
         OneDnnIsaCap.Apply();   // before libtorch's first convolution (see OneDnnIsaCap)
+        HugePageTensors.Apply(); // before libtorch's first allocation (see HugePageTensors)
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return _done = new(false, [], [], "Not a Linux x64 host: TorchSharp's native library loads as shipped.");
         var libstdcxx = FindHostLibStdCxx();

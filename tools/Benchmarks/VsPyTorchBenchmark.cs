@@ -26,6 +26,8 @@ static class VsPyTorchBenchmark
                           $"{threads} threads each, CPU, {stepsPerRound} steps × {rounds} rounds after one warm-up round, alternating");
         Console.WriteLine($"machine: {System.Environment.ProcessorCount} cores, load average at start {LoadAverage()}");
         Console.WriteLine($"oneDNN instruction set (both sides; PyTorch inherits the variable): {Tutorials.Environment.OneDnnIsaCap.Message}");
+        Console.WriteLine($"large tensors on huge pages (TorchSharp; PyTorch inherits {HugePageTensors.Variable}, which versions without " +
+                          $"that switch ignore): {HugePageTensors.Message}");
         if (peer is null) Console.WriteLine($"{PyTorchPeer.InstallHint}\n  ({why})");
 
         var rows = new List<string[]>();
