@@ -10,13 +10,14 @@ namespace Tutorials.Environment;
 /// <para>
 /// Why: a training step frees and re-creates the same large tensors (activations, gradients, Adam's temporaries) every
 /// step, and every page the C library hands back to the system must be faulted in again, 4 KB at a time. On the kit's
-/// reference VM that fault is slow (about 14 µs per page, so a step that takes back 190 MB pays about 0.7 s), and
-/// glibc's heaps kept growing and shrinking by hundreds of megabytes from step to step, in a bare loop too; the
-/// trainer's heap trims (<see cref="FreedMemory"/>) had to hold the peak down and cost +8 to +14 % per step. With
-/// huge pages the same steps' resident memory stayed flat and lower (tools/Benchmarks memory-trace, 32 steps: notebook
-/// 03's tower step 595–631 MB with no trim, against 530–794 MB and a trim every 3–5 steps; a bare loop 603–616 MB against
-/// 689–1,053 MB), and the notebooks' peaks stayed within their budget (runner, learner run: 02 1.38 GB, 03 1.35 GB,
-/// 04 1.41 GB).
+/// reference VM that fault is slow (10.7 µs per 4 KB, against 0.21 µs per 4 KB on huge pages: tools/Benchmarks
+/// page-faults; a step that takes back 190 MB then pays about half a second), and glibc's heaps kept growing and
+/// shrinking by hundreds of megabytes over a few steps, in a bare loop too; the trainer's heap trims
+/// (<see cref="FreedMemory"/>) had to hold the peak down and cost +8 to +15 % per step. With huge pages the same steps'
+/// resident memory stayed flat and lower (tools/Benchmarks memory-trace, 32 steps: notebook 03's tower step 595–631 MB
+/// with no trim, against 530–794 MB and a trim every 3–5 steps; a bare loop 603–616 MB against 689–1,053 MB), the
+/// trainer came within 3 % of a bare loop (vs-pytorch), and the notebooks' peaks stayed within their budgets (runner,
+/// 2026-12-06: learner run 532–1,428 MB, study run 530–1,560 MB).
 /// </para>
 /// <para>
 /// libtorch reads the switch from the C environment at its first allocation, so it is set natively, before libtorch

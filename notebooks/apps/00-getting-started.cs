@@ -34,7 +34,7 @@ using Tutorials.Notebooks;
 // <!-- cost -->
 // - **Builds on:** nothing — start here.
 // - **Concepts:** the kit's setup cell and run modes (`RunSize.Pick`), tensors, one autograd step checked by hand, a tiny training loop, charts and tables.
-// - **Cost on 2 CPU cores:** learner run 5 s · study run 6 s · peak memory 525 MB (study), 529 MB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
+// - **Cost on 2 CPU cores:** learner run 6 s · study run 6 s · peak memory 530 MB (study), 532 MB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
 // <!-- /cost -->
 //
 // This kit teaches **how to combine two pretrained neural networks** with [TorchSharp](https://github.com/dotnet/TorchSharp), the .NET binding of PyTorch's libtorch, in C# notebooks. A *pretrained* network is one whose weights were already learned on a large data set for another task; each numbered notebook combines two of them in one way:
@@ -81,7 +81,7 @@ Tutorials.Display.AppDisplay.Start("00-getting-started");
 //
 // - **Packages.** The kit's library references `TorchSharp` (the .NET API) plus the one native package for this machine, `libtorch-cpu-<rid>` (`linux-x64`, `osx-arm64` or `win-x64`); the notebooks reference only `TorchSharp`, and `Kit.Setup()` loads the libtorch the library build restored.
 // - **GPU.** *CUDA available* reads "no" with this CPU backend. `scripts/select-backend.sh cuda` switches every reference to `TorchSharp-cuda-linux` (same version) and the kit's code takes a `Device` everywhere (`Tutorials.Environment.Devices.Default` picks CUDA when it answers; `TUTORIALS_DEVICE=cpu` forces the CPU). But the CUDA package was not available from the package feed the kit was built and tested with, and no part of the kit has run on a GPU: treat that route as untested.
-// - A few rows name workarounds `Kit.Setup()` applied for problems seen on some machines (the native-library fix, the oneDNN instruction set, a check of one convolution case); the README's *Troubleshooting* explains each one. Nothing in this notebook depends on them.
+// - A few rows name workarounds `Kit.Setup()` applied for problems seen on some machines (the native-library fix, the oneDNN instruction set, large tensors on huge pages, checks of two convolution cases); the README's *Troubleshooting* explains each one. Nothing in this notebook depends on them.
 //
 // ── cell 4 ────────────────────────────────────────────────────────────
 Tutorials.Display.AppDisplay.Show(() => Tutorials.Kit.EnvironmentReport(), cell: 4);

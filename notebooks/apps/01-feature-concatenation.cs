@@ -41,7 +41,7 @@ using Plotly.NET.CSharp;
 // <!-- cost -->
 // - **Builds on:** 00 (setup, tensors, autograd, a training loop).
 // - **Concepts:** pretrained feature extractors, freezing, caching frozen features, fusion by concatenation, speaker normalisation, comparing single-input and fused classifiers under one budget.
-// - **Cost on 2 CPU cores:** learner run 15 s · study run 24 s · peak memory 833 MB (study), 853 MB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
+// - **Cost on 2 CPU cores:** learner run 19 s · study run 23 s · peak memory 965 MB (study), 907 MB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
 // <!-- /cost -->
 //
 // Two networks, each pretrained on its own kind of data, each left exactly as it is. Each turns its input into a **feature vector** (a list of numbers that describes the input, read from one of the network's inner layers); the two vectors are **concatenated** (joined end to end), and only a small new classifier learns the joint task from them. This is the simplest way to combine two pretrained models, and a sensible first try.

@@ -42,7 +42,7 @@ using Tutorials.Backbones;
 // <!-- cost -->
 // - **Builds on:** 00; 01 (the pretrained ImageNet ResNet, freezing).
 // - **Concepts:** grafting a new input branch onto a trained model through a zero-initialised bridge, the fusion stage, partial freezing with BatchNorm kept in eval, a learning rate per part (optimizer parameter groups), segmentation metrics (mIoU), an ablation.
-// - **Cost on 2 CPU cores:** learner run 1 min 19 s · study run 4 min 04 s · peak memory 1.3 GB (study), 1.3 GB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
+// - **Cost on 2 CPU cores:** learner run 59 s · study run 2 min 58 s · peak memory 1.5 GB (study), 1.3 GB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
 // <!-- /cost -->
 //
 // A segmentation network already trained on RGB images (**model A**) does most of the work. A second sensor — a depth camera — sees something RGB cannot. We graft a small network for it (**model B**, trained from scratch) onto A through a **bridge network** that fuses B's features into one intermediate stage of A. The stages of A before that point stay frozen, A's later stages and its decoder fine-tune slowly, and the new parts learn fast. Because the bridge starts as the identity, the grafted model begins from exactly what A computes.

@@ -38,7 +38,7 @@ using Tutorials.Notebooks;
 // <!-- cost -->
 // - **Builds on:** 00; 01 (frozen towers, cached features); 02 (partial fine-tuning, a learning rate per part).
 // - **Concepts:** projection heads and a shared embedding space, the margin loss and InfoNCE with a learnable temperature, recall@k in both directions (and precision@k), zero-shot classification with class probabilities and the logit scale, zero-shot classes from class descriptions with the text tower locked, PCA and t-SNE views of the space.
-// - **Cost on 2 CPU cores:** learner run 1 min 19 s · study run 2 min 35 s · peak memory 1.4 GB (study), 1.4 GB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
+// - **Cost on 2 CPU cores:** learner run 1 min 11 s · study run 2 min 08 s · peak memory 1.4 GB (study), 1.4 GB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
 // <!-- /cost -->
 //
 // Two pretrained networks that have never met — an ImageNet **ResNet** (images) and the **MiniLM** sentence encoder (text) — are taught to place an image and a caption that describes it **at the same point** of one shared space. That is the idea behind CLIP: once images and texts live in one space, a caption finds its images (retrieval), and a class *name* becomes a classifier (zero-shot classification), even for classes the model never trained on.

@@ -39,7 +39,7 @@ using Tutorials.Evaluation;
 // <!-- cost -->
 // - **Builds on:** 01 (its features and classifiers); 02 (fine-tuning a pretrained ResNet stage).
 // - **Concepts:** probability-averaging ensembles, stacking, knowledge distillation, weight interpolation and BatchNorm recomputation, model soups, out-of-fold features, accuracy against inference cost.
-// - **Cost on 2 CPU cores:** learner run 1 min 24 s · study run 2 min 17 s · peak memory 1.4 GB (study), 1.4 GB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
+// - **Cost on 2 CPU cores:** learner run 1 min 10 s · study run 1 min 52 s · peak memory 1.4 GB (study), 1.4 GB (learner) — measured by tools/NotebookRunner, quiet machine, 2026-12-06.
 // <!-- /cost -->
 //
 // Notebooks 01–03 combined networks *inside* one model: features side by side, a new input branch, a shared embedding space. This notebook combines models that are **already trained and finished**, without opening them up: by mixing their **outputs** (ensembles, stacking), by teaching their joint knowledge to one small model (**distillation**), and by mixing their **weights** (weight averaging). It ends with a guide: which strategy when, across all four notebooks.

@@ -3,6 +3,7 @@
 //   dotnet run --project tools/Benchmarks -c Release -- vs-pytorch [--rounds 7] [--steps 3]
 //   dotnet run --project tools/Benchmarks -c Release -- onednn-options [--rounds 5] [--steps 3] [--repeats 8] [--only NAME]
 //   dotnet run --project tools/Benchmarks -c Release -- memory-trace [--workload segmenter|towers] [--side kit|bare] [--epochs 5] [--steps 8]
+//   dotnet run --project tools/Benchmarks -c Release -- page-faults [--megabytes 200] [--repeats 5]
 //   dotnet run --project tools/Benchmarks -c Release -- onednn-check [--repeats 20] [--sweep]   (the fault's reproduction, inherited setting)
 using Tutorials;
 using Tutorials.Benchmarks;
@@ -27,12 +28,15 @@ switch (command)
         try { MemoryTrace.Run(StringArg(args, "--workload") ?? "segmenter", StringArg(args, "--side") ?? "kit", Arg(args, "--epochs", 5), Arg(args, "--steps", 8)); }
         catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 64; }
         return 0;
+    case "page-faults":
+        return PageFaultCost.Run(Arg(args, "--megabytes", 200), Arg(args, "--repeats", 5));
     case "onednn-check":
         return OneDnnCheck.Run(Arg(args, "--repeats", 20), args.Contains("--sweep"));
     default:
         Console.Error.WriteLine("usage: Benchmarks feature-cache [--per-digit N (1-100)] [--epochs E]\n" +
                                 "       Benchmarks vs-pytorch [--rounds R] [--steps S]   (PyTorch side: python3 with torch, e.g. Debian's python3-torch)\n" +
                                 "       Benchmarks memory-trace [--workload segmenter|towers] [--side kit|bare] [--epochs E] [--steps S]\n" +
+                                "       Benchmarks page-faults [--megabytes M] [--repeats N]\n" +
                                 "       Benchmarks onednn-options [--rounds R] [--steps S] [--repeats N] [--only NAME]\n" +
                                 "       Benchmarks onednn-check [--repeats N] [--sweep]");
         return 64;
