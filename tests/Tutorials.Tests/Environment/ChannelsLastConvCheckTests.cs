@@ -1,4 +1,5 @@
 using Tutorials.Environment;
+using Tutorials.Tests.Support;
 
 namespace Tutorials.Tests.Environment;
 
@@ -12,11 +13,7 @@ public class ChannelsLastConvCheckTests
     [Fact]
     public void EnvironmentReportCarriesTheVerdict()
     {
-        var report = Kit.EnvironmentReport();
-        var items = report.Columns["item"].Cast<string>().ToList();
-        int row = items.IndexOf("channels-last convolution");
-        Assert.True(row >= 0, $"no channels-last row in: {string.Join(", ", items)}");
-        var value = (string)report.Columns["value"][row];
+        var value = EnvironmentRows.ReportRow("channels-last convolution");
         Assert.True(value.StartsWith("correct") || value.StartsWith("wrong on this CPU"), value);
         Assert.Equal(ChannelsLastConvCheck.Run().Correct, value.StartsWith("correct"));   // deterministic: fixed seed
     }

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Tutorials.Environment;
+using Tutorials.Tests.Support;
 
 namespace Tutorials.Tests.Environment;
 
@@ -10,9 +10,6 @@ namespace Tutorials.Tests.Environment;
 /// </summary>
 public class HugePageTensorsTests
 {
-    [DllImport("libc.so.6", EntryPoint = "getenv")]
-    static extern IntPtr GetEnv(string name);
-
     [Theory]
     [InlineData("always [madvise] never\n", "madvise")]
     [InlineData("[always] madvise never\n", "always")]
@@ -46,19 +43,13 @@ public class HugePageTensorsTests
     {
         if (!OperatingSystem.IsLinux()) return;
         var message = HugePageTensors.Message;   // the test process applied it in its module initializer
-        var native = Marshal.PtrToStringAnsi(GetEnv(HugePageTensors.Variable));
+        var native = EnvironmentRows.Native(HugePageTensors.Variable);
         if (message.StartsWith("on:")) Assert.Equal("1", native);
         else if (message.StartsWith("as set by you")) Assert.False(string.IsNullOrEmpty(native));
         else Assert.Null(native);
     }
 
     [Fact]
-    public void TheEnvironmentReportSaysWhatWasDecided()
-    {
-        var report = Kit.EnvironmentReport();
-        var items = report.Columns["item"].Cast<string>().ToList();
-        int row = items.IndexOf("large tensors on huge pages");
-        Assert.True(row >= 0, $"no huge-page row in: {string.Join(", ", items)}");
-        Assert.Equal(HugePageTensors.Message, (string)report.Columns["value"][row]);
-    }
+    public void TheEnvironmentReportSaysWhatWasDecided() =>
+        Assert.Equal(HugePageTensors.Message, EnvironmentRows.ReportRow("large tensors on huge pages"));
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Tutorials.Environment;
+using Tutorials.Tests.Support;
 
 namespace Tutorials.Tests.Environment;
 
@@ -10,15 +11,12 @@ namespace Tutorials.Tests.Environment;
 /// </summary>
 public class OneDnnIsaCapTests
 {
-    [DllImport("libc.so.6", EntryPoint = "getenv")]
-    static extern IntPtr GetEnv(string name);
-
     [Fact]
     public void TheLevelIsInTheNativeEnvironmentBeforeLibtorchRuns()
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return;
         var message = OneDnnIsaCap.Message;   // the test process applied it in its module initializer
-        var native = Marshal.PtrToStringAnsi(GetEnv(OneDnnIsaCap.Variable)) ?? Marshal.PtrToStringAnsi(GetEnv("DNNL_MAX_CPU_ISA"));
+        var native = EnvironmentRows.Native(OneDnnIsaCap.Variable) ?? EnvironmentRows.Native("DNNL_MAX_CPU_ISA");
         if (message.StartsWith("not capped: oneDNN gets usable cache sizes")) return;   // nothing to set on this CPU
         Assert.False(string.IsNullOrEmpty(native), $"{OneDnnIsaCap.Variable} is not in the C environment; the kit said: {message}");
         if (message.StartsWith("capped")) Assert.Equal(OneDnnIsaCap.Cap, native);
@@ -26,12 +24,6 @@ public class OneDnnIsaCapTests
     }
 
     [Fact]
-    public void TheEnvironmentReportSaysWhatWasDecided()
-    {
-        var report = Kit.EnvironmentReport();
-        var items = report.Columns["item"].Cast<string>().ToList();
-        int row = items.IndexOf("oneDNN instruction set");
-        Assert.True(row >= 0, $"no oneDNN row in: {string.Join(", ", items)}");
-        Assert.Equal(OneDnnIsaCap.Message, (string)report.Columns["value"][row]);
-    }
+    public void TheEnvironmentReportSaysWhatWasDecided() =>
+        Assert.Equal(OneDnnIsaCap.Message, EnvironmentRows.ReportRow("oneDNN instruction set"));
 }
