@@ -79,7 +79,8 @@ public static class FreedMemory
     /// Memory that keeps growing past the working set (glibc's heaps fragmenting) is still trimmed, so the peak stays
     /// within the working set plus the allowance. Measured with large tensors on huge pages
     /// (<see cref="HugePageTensors"/>, which also keeps those steps' memory flat), quiet, 2026-12-06 (vs-pytorch,
-    /// 9 rounds × 8 steps): one trim in 72 steps on each workload, and the trainer within 1 % of a bare loop (paired).
+    /// 9 rounds × 8 steps, two runs): one trim in 72 steps on each workload, and the trainer at most 2.5 % slower than
+    /// a bare loop (paired: −4.4 % and +2.5 % on 02's step, +0.1 % and +1.3 % on 03's).
     /// A machine with memory to spare may raise the allowance with <c>TUTORIALS_TRIM_GROWTH_MB</c>; the notebooks'
     /// budgets (1.5 GB learner, 2 GB study) assume the default.
     /// </para>

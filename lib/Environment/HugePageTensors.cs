@@ -16,8 +16,8 @@ namespace Tutorials.Environment;
 /// (<see cref="FreedMemory"/>) had to hold the peak down and cost +8 to +15 % per step. With huge pages the same steps'
 /// resident memory stayed flat and lower (tools/Benchmarks memory-trace, 32 steps: notebook 03's tower step 595–631 MB
 /// with no trim, against 530–794 MB and a trim every 3–5 steps; a bare loop 603–616 MB against 689–1,053 MB), the
-/// trainer came within 3 % of a bare loop (vs-pytorch), and the notebooks' peaks stayed within their budgets (runner,
-/// 2026-12-06: learner run 532–1,428 MB, study run 530–1,560 MB).
+/// trainer was at most 2.5 % slower than a bare loop (vs-pytorch, paired, two runs), and the notebooks' peaks stayed
+/// within their budgets (runner, 2026-12-06: learner run 532–1,428 MB, study run 530–1,560 MB).
 /// </para>
 /// <para>
 /// libtorch reads the switch from the C environment at its first allocation, so it is set natively, before libtorch
