@@ -68,7 +68,8 @@ public static class HugePageTensors
         if (!set) return _message = message;
         try
         {
-            if (SetEnv(Variable, "1", 0) != 0) return _message = $"off: setting {Variable} failed";
+            // Overwrite: only reached when the user's value is unset or blank, and a blank one would otherwise stay.
+            if (SetEnv(Variable, "1", 1) != 0) return _message = $"off: setting {Variable} failed";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -53,6 +53,7 @@ static class MemoryTrace
             }
         }
         Console.WriteLine($"  end: resident {Resident()} MB, trims {FreedMemory.Trims}, {clock.Elapsed.TotalSeconds:0.0} s");
+        w.Model.Dispose();
     }
 
     static long Resident()

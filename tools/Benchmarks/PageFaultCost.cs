@@ -22,7 +22,11 @@ static class PageFaultCost
     public static int Run(int megabytes, int repeats)
     {
         if (!OperatingSystem.IsLinux()) { Console.Error.WriteLine("page-faults: Linux only (mmap, madvise)."); return 64; }
-        if (megabytes < 4 || repeats < 1) { Console.Error.WriteLine($"page-faults expects --megabytes ≥ 4 and --repeats ≥ 1; got {megabytes}, {repeats}."); return 64; }
+        if (megabytes is < 4 or > 8192 || repeats < 1)
+        {
+            Console.Error.WriteLine($"page-faults expects --megabytes from 4 to 8192 and --repeats ≥ 1; got {megabytes}, {repeats}.");
+            return 64;
+        }
         Console.WriteLine($"page-faults: a {megabytes} MB block, every 4 KB page touched, handed back, touched again; {repeats} repeats; " +
                           $"load average at start {VsPyTorchBenchmark.LoadAverage()}");
         foreach (bool huge in new[] { false, true })
@@ -58,7 +62,7 @@ static class PageFaultCost
     static double Touch(IntPtr block, nuint length)
     {
         var clock = Stopwatch.StartNew();
-        for (long offset = 0; offset < (long)length; offset += Page) Marshal.WriteByte(block, (int)offset, 1);
+        for (long offset = 0; offset < (long)length; offset += Page) Marshal.WriteByte(block + (nint)offset, 1);
         return clock.Elapsed.TotalSeconds;
     }
 }
